@@ -1,0 +1,65 @@
+// Builds the Fastify app from a validated config; registering in order, this file is the table of contents.
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import Fastify from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import fastifyEnv from '@fastify/env'
+import type { Dispatcher } from 'undici'
+import { configSchema } from './config.js'
+import type { Config } from './config.js'
+import problems from './plugins/problems.js'
+import overload from './plugins/overload.js'
+import upstream from './plugins/upstream.js'
+import analyzeRoute from './routes/analyze.js'
+import healthRoutes from './routes/health.js'
+import problemRoutes from './routes/problems.js'
+import { RequestLog } from './request-log.js'
+
+export interface AppOptions {
+  config: Config
+  /** A pino logger (server.ts passes the process's); none means silent. */
+  logger?: FastifyBaseLogger
+  /** Upstream dispatcher to use instead of a new Agent (tests, benchmarks). */
+  dispatcher?: Dispatcher
+}
+
+/** A client's X-Request-Id is kept when it is short and plain; anything else is replaced. */
+const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/
+
+function requestId (req: IncomingMessage): string {
+  const given = req.headers['x-request-id']
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID()
+}
+
+/**
+ * The request body may hold MAX_TEXT_CHARS characters of text, each up to 6 bytes when JSON-escaped
+ * (\uXXXX), plus the small other fields.
+ */
+export function bodyLimitFor (maxTextChars: number): number {
+  return maxTextChars * 6 + 4096
+}
+
+export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
+  const { config } = opts
+  const app = Fastify({
+    ...(opts.logger === undefined ? { logger: false } : { loggerInstance: opts.logger }),
+    genReqId: requestId,
+    logController: new RequestLog(),
+    bodyLimit: bodyLimitFor(config.MAX_TEXT_CHARS),
+    // Behind a load balancer the idle timeout must outlast the balancer's (commonly 60 s).
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  })
+  // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain')
+
+  await app.register(fastifyEnv, { schema: configSchema, data: { ...config }, env: false, dotenv: false })
+  await app.register(problems)
+  await app.register(overload)
+  await app.register(upstream, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
+  await app.register(analyzeRoute)
+  await app.register(healthRoutes)
+  await app.register(problemRoutes)
+  return app
+}

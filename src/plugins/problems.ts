@@ -1,0 +1,103 @@
+// Every error becomes an RFC 9457 problem document with a stable code; nothing a client sends yields a 500.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ServiceError, toProblem } from '../errors.js'
+import type { ErrorCode } from '../errors.js'
+import { validationDetail } from './validation-detail.js'
+
+/** Of an oversized body, read and discard at most this much before answering 413 and closing. */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024
+const DRAIN_TIMEOUT_MS = 2000
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
+
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, err: ServiceError): FastifyReply {
+  if (err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS))
+  return reply
+    .code(err.status)
+    .header('x-request-id', request.id)
+    .type('application/problem+json')
+    .send(toProblem(err, request.id))
+}
+
+/** Fastify's own errors, by code, as ours. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+}
+
+function toServiceError (err: FastifyError, request: FastifyRequest, bodyLimit: number): ServiceError {
+  if (err instanceof ServiceError) return err
+  if (err.validation !== undefined) {
+    return new ServiceError('VALIDATION_FAILED', validationDetail(err.validation, err.validationContext ?? 'body'))
+  }
+  const code = err.code === undefined ? undefined : fastifyCodes[err.code]
+  switch (code) {
+    case 'BODY_TOO_LARGE':
+      return new ServiceError(code, `the request body exceeds ${bodyLimit} bytes; text may be at most the configured MAX_TEXT_CHARS characters`)
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return new ServiceError(code, `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not supported; send application/json`)
+    case 'INVALID_JSON':
+      return new ServiceError(code, err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty; send {"text": "..."}' : 'the body is not valid JSON')
+    case 'VALIDATION_FAILED':
+      return new ServiceError(code, 'content-length does not match the body received')
+  }
+  // A 4xx that Fastify raised for the request itself (e.g. a malformed header) stays a 4xx.
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ServiceError('VALIDATION_FAILED', err.message, { status: err.statusCode })
+  }
+  return new ServiceError('INTERNAL_ERROR', 'an internal error occurred; it has been logged with this requestId', { cause: err })
+}
+
+/** Reads and drops what the client is still sending, so it gets our answer instead of a reset. */
+function drain (request: FastifyRequest): Promise<void> {
+  const raw = request.raw
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve()
+  return new Promise((resolve) => {
+    let seen = 0
+    const finish = (): void => {
+      clearTimeout(timer)
+      raw.off('data', onData)
+      raw.off('end', finish)
+      raw.off('error', finish)
+      raw.off('close', finish)
+      resolve()
+    }
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length
+      if (seen > DRAIN_LIMIT_BYTES) finish()
+    }
+    const timer = setTimeout(finish, DRAIN_TIMEOUT_MS)
+    raw.on('data', onData)
+    raw.once('end', finish)
+    raw.once('error', finish)
+    raw.once('close', finish)
+    raw.resume()
+  })
+}
+
+export default fp(async function problems (app: FastifyInstance) {
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    const serviceError = toServiceError(err, request, app.initialConfig.bodyLimit ?? 1_048_576)
+    if (serviceError.status >= 500) {
+      request.log[serviceError.code === 'INTERNAL_ERROR' ? 'error' : 'warn']({ err: serviceError.code === 'INTERNAL_ERROR' ? err : undefined, code: serviceError.code, detail: serviceError.message }, 'request failed')
+    }
+    if (serviceError.code === 'BODY_TOO_LARGE') {
+      reply.header('connection', 'close')
+      await drain(request)
+    }
+    return sendProblem(request, reply, serviceError)
+  })
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?', 1)[0]!
+    const allowed = METHODS.filter((method) => method !== request.method && app.hasRoute({ url: path, method }))
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '))
+      return sendProblem(request, reply, new ServiceError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`))
+    }
+    return sendProblem(request, reply, new ServiceError('NOT_FOUND', `there is no route ${request.method} ${path}`))
+  })
+}, { name: 'problems' })

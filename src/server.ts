@@ -1,0 +1,45 @@
+// The process: logger options, listen, and graceful shutdown on signals. Everything else is in app.ts.
+import closeWithGrace from 'close-with-grace'
+import pino from 'pino'
+import type { DestinationStream, Logger } from 'pino'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import type { Config } from './config.js'
+
+function createLogger (config: Config): { logger: Logger, flush (): void } {
+  const options = { level: config.LOG_LEVEL }
+  if (config.LOG_FILE === '' && process.stdout.isTTY) {
+    return { logger: pino({ ...options, transport: { target: 'pino-pretty' } }), flush () {} }
+  }
+  // Buffered asynchronous writes: a synchronous write per log line costs more than the request itself.
+  const destination = pino.destination({ dest: config.LOG_FILE === '' ? 1 : config.LOG_FILE, sync: false, minLength: 4096, mkdir: true })
+  return { logger: pino(options, destination as DestinationStream), flush: () => destination.flushSync() }
+}
+
+let config: Config
+try {
+  config = loadConfig(process.env)
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err
+  process.stderr.write(`${err.message}\n`)
+  process.exit(1)
+}
+
+const { logger, flush } = createLogger(config)
+const app = await buildApp({ config, logger })
+
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
+  if (err !== undefined) logger.error({ err }, 'shutting down after an uncaught error')
+  else logger.info({ signal }, 'shutting down: finishing in-flight requests')
+  await app.close()
+  logger.info('closed')
+  flush()
+})
+
+try {
+  await app.listen({ host: config.HOST, port: config.PORT })
+} catch (err) {
+  logger.fatal({ err }, 'could not listen')
+  flush()
+  process.exit(1)
+}
