@@ -9,6 +9,12 @@ import type { UpstreamClient } from '../upstream/client.js'
 export const MIN_SAMPLES = 50
 
 /**
+ * Share of the remaining budget the estimated wait may use. The estimate is a mean; a request admitted
+ * at exactly its deadline would time out about half the time, so it is refused a little earlier.
+ */
+export const ADMISSION_HEADROOM = 0.9
+
+/**
  * Throws OVERLOADED (503) when the request's `calls` would overflow the bounded queue, or when the
  * measured queue wait exceeds the request's remaining budget.
  */
@@ -26,7 +32,7 @@ export function admit (client: UpstreamClient, calls: number, remainingMs: numbe
       `the upstream call queue is full (${sem.waiting} of ${sem.queueLimit} waiting); try again in ${retryAfterS} s`,
       { retryAfterS })
   }
-  if (waitMs > remainingMs) {
+  if (waitMs > remainingMs * ADMISSION_HEADROOM) {
     throw new ServiceError('OVERLOADED',
       `the upstream call queue would take about ${Math.round(waitMs)} ms, longer than this request's ${Math.round(remainingMs)} ms deadline`,
       { retryAfterS })

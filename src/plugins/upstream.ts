@@ -16,7 +16,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     analyzer: Analyzer
-    upstream: { client: UpstreamClient, guards: Record<PartName, EndpointGuard>, embedded: boolean }
+    upstream: { client: UpstreamClient, guards: Record<PartName, EndpointGuard>, dispatcher: Dispatcher, embedded: boolean }
   }
 }
 
@@ -72,7 +72,7 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
     retryBudgetRatio: config.UPSTREAM_RETRY_BUDGET_RATIO,
   })])) as Record<PartName, EndpointGuard>
 
-  app.decorate('upstream', { client, guards, embedded })
+  app.decorate('upstream', { client, guards, dispatcher, embedded })
   app.decorate('analyzer', new Analyzer({
     client,
     guards,

@@ -130,6 +130,9 @@ class CollectHandler implements Dispatcher.DispatchHandler {
 function transportFailure (err: Error): UpstreamFailure {
   if (err instanceof UpstreamFailure) return err
   const code = (err as { code?: string }).code ?? ''
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    return new UpstreamFailure('UPSTREAM_BAD_RESPONSE', 'upstream response body exceeds the configured maximum size', { cause: err })
+  }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new UpstreamFailure('UPSTREAM_TIMEOUT', `upstream timed out (${code})`, { cause: err })
   }
