@@ -36,6 +36,8 @@ export interface FakeUpstream {
   readonly calls: RecordedCall[]
   readonly inFlight: number
   readonly maxInFlight: number
+  /** Timers the fake itself has pending (delayed answers, trickled bodies). */
+  readonly pendingTimers: number
   /** Scripts an endpoint: each call takes the next behaviour; the last one repeats. */
   script (endpoint: EndpointName | '*', ...behaviours: Behaviour[]): void
   count (endpoint: EndpointName): number
@@ -110,6 +112,7 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
     calls,
     get inFlight () { return inFlight },
     get maxInFlight () { return maxInFlight },
+    get pendingTimers () { return timers.size },
     script (endpoint, ...behaviours) {
       for (const e of endpoint === '*' ? ENDPOINTS : [endpoint]) scripts.set(e, [...behaviours])
     },
