@@ -1,7 +1,7 @@
 // After a fault: permits back to full, the pool quiet, no stray timers, no unhandled rejection or listener warning.
 import type { Test } from 'tap'
 import type { Agent } from 'undici'
-import type PoolStats from 'undici/types/pool-stats.js'
+import type { Pool } from 'undici'
 import type { Built } from './build.js'
 
 export interface LeakWatch {
@@ -33,7 +33,7 @@ export function watchLeaks (t: Test): LeakWatch {
       t.equal(sem.inFlight, 0, 'every permit was released')
       t.equal(sem.waiting, 0, 'nobody is left waiting for a permit')
       // The Agent holds one Pool per origin (connections > 1).
-      const stats = (built.app.upstream.dispatcher as Agent).stats as Record<string, PoolStats>
+      const stats = (built.app.upstream.dispatcher as Agent).stats as Record<string, Pool.PoolStats>
       for (const [origin, s] of Object.entries(stats)) {
         t.equal(s.size, 0, `no upstream request is still open to ${origin}`)
         t.ok(s.connected <= sem.limit, `${s.connected} sockets to ${origin}, within the pool of ${sem.limit}`)
@@ -47,6 +47,6 @@ export function watchLeaks (t: Test): LeakWatch {
 }
 
 function busy (built: Built): boolean {
-  const stats = (built.app.upstream.dispatcher as Agent).stats as Record<string, PoolStats>
+  const stats = (built.app.upstream.dispatcher as Agent).stats as Record<string, Pool.PoolStats>
   return Object.values(stats).some((s) => s.size > 0)
 }
