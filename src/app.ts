@@ -61,5 +61,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(analyzeRoute)
   await app.register(healthRoutes)
   await app.register(problemRoutes)
+
+  // Connections busy when close() starts would otherwise idle on keep-alive and hold shutdown open.
+  // Node reads keepAliveTimeout when each response finishes, so this closes them right after theirs.
+  app.addHook('preClose', async () => { app.server.keepAliveTimeout = 1 })
   return app
 }

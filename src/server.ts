@@ -11,8 +11,9 @@ function createLogger (config: Config): { logger: Logger, flush (): void } {
   if (config.LOG_FILE === '' && process.stdout.isTTY) {
     return { logger: pino({ ...options, transport: { target: 'pino-pretty' } }), flush () {} }
   }
-  // Buffered asynchronous writes: a synchronous write per log line costs more than the request itself.
-  const destination = pino.destination({ dest: config.LOG_FILE === '' ? 1 : config.LOG_FILE, sync: false, minLength: 4096, mkdir: true })
+  // Asynchronous writes: lines logged while a write is in flight go out together in the next one, so a
+  // busy server writes in large batches and a quiet one still writes each line at once.
+  const destination = pino.destination({ dest: config.LOG_FILE === '' ? 1 : config.LOG_FILE, sync: false, mkdir: true })
   return { logger: pino(options, destination as DestinationStream), flush: () => destination.flushSync() }
 }
 
