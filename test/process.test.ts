@@ -1,0 +1,56 @@
+// The real process: configuration errors stop start-up by name; SIGTERM under load loses no accepted request.
+import { spawn } from 'node:child_process'
+import t from 'tap'
+import { Agent, request } from 'undici'
+import { startFakeUpstream } from './helpers/fake-upstream.js'
+import { SERVER, built, spawnServer, testPort } from './helpers/spawn-server.js'
+
+if (!built) t.fail(`${SERVER} is missing: the test script builds it first (npm test)`)
+
+function runToExit (env: Record<string, string>): Promise<{ code: number | null, stderr: string }> {
+  const child = spawn(process.execPath, [SERVER], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (d) => { stderr += d })
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })))
+}
+
+t.test('an invalid configuration value stops start-up with a message naming the variable', async (t) => {
+  const port = await runToExit({ PORT: 'eighty' })
+  t.equal(port.code, 1)
+  t.match(port.stderr, /PORT must be integer/)
+  const concurrency = await runToExit({ UPSTREAM_CONCURRENCY: '0' })
+  t.equal(concurrency.code, 1)
+  t.match(concurrency.stderr, /UPSTREAM_CONCURRENCY must be >= 1/)
+  const url = await runToExit({ TEXT_API_URL: 'ftp://example' })
+  t.equal(url.code, 1)
+  t.match(url.stderr, /TEXT_API_URL must match pattern/)
+  const key = await runToExit({ TEXT_API_URL: 'http://127.0.0.1:9/text' })
+  t.equal(key.code, 1)
+  t.match(key.stderr, /TEXT_API_KEY is required when TEXT_API_URL is set/)
+})
+
+t.test('SIGTERM under load: in-flight requests finish, new connections are refused, exit 0', async (t) => {
+  const upstream = await startFakeUpstream()
+  t.teardown(() => upstream.close())
+  upstream.script('*', { kind: 'ok', delayMs: 400 })
+  const server = await spawnServer({ TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k', LOG_LEVEL: 'info' }, testPort(1))
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const client = new Agent({ connections: 50 })
+  t.teardown(() => client.close())
+  const inFlight = Array.from({ length: 40 }, (_, i) => request(`${server.url}/analyze`, {
+    dispatcher: client, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `Request ${i}. Short.` }),
+  }).then(async (res) => ({ status: res.statusCode, body: await res.body.json() as { summary: string } })))
+  while (upstream.inFlight < 30) await new Promise((resolve) => setTimeout(resolve, 10))
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const late = await request(`${server.url}/healthz`, { dispatcher: new Agent() }).then((r) => r.statusCode, (err: Error & { code?: string }) => err.code)
+  t.ok(late === 'ECONNREFUSED' || late === 503, `a new request after SIGTERM is refused (${late})`)
+  const results = await Promise.all(inFlight)
+  t.same(results.map((r) => r.status), Array(40).fill(200), 'every accepted request completed')
+  t.same(results.map((r) => r.body.summary), results.map((_, i) => `Request ${i}`))
+  t.equal(await server.exited, 0, 'exit code 0')
+  const lines = server.stdout().trim().split('\n').map((l) => JSON.parse(l) as { msg: string })
+  t.ok(lines.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
+  t.ok(lines.some((l) => l.msg === 'closed'))
+  t.notMatch(server.stdout(), /"apikey"|TEXT_API_KEY/, 'no key in the logs')
+})
