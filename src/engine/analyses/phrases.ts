@@ -1,0 +1,122 @@
+// The most frequent noun phrases of a text, from wink-nlp's part-of-speech tags.
+import { readDocument } from './document.js'
+import type { Token } from './document.js'
+
+export const DEFAULT_MAX_PHRASES = 5
+// Longer runs are rare and mostly mis-tags; the cap keeps sub-phrase counting linear.
+const MAX_PHRASE_WORDS = 6
+const LETTER = /\p{L}/u
+// No English word is longer; a longer token is a code, a hash or a run of one letter.
+const MAX_WORD_CHARS = 45
+
+interface Tally {
+  readonly norms: readonly string[]
+  readonly first: number
+  count: number
+  readonly surfaces: Map<string, number>
+}
+
+/**
+ * Noun phrases are runs of adjectives then nouns ("wireless headphones", "battery life"). Every
+ * sub-phrase ending in a noun is counted too, so "headphones" gathers "wireless headphones" and
+ * "these headphones"; a sub-phrase that never occurs outside one longer phrase is then dropped,
+ * so "battery" and "life" do not repeat "battery life". A name is never cut: "Ada Lovelace" does
+ * not count as "Ada" or "Lovelace".
+ */
+export function mostCommonPhrases (text: string, max: number = DEFAULT_MAX_PHRASES): string[] {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`)
+  const tallies = new Map<string, Tally>()
+  // punctuation, and a sentence's end with it, breaks a run
+  for (const chunk of chunks(readDocument(text).tokens)) {
+    for (let from = 0; from < chunk.length; from++) {
+      for (let to = from; to < Math.min(chunk.length, from + MAX_PHRASE_WORDS); to++) {
+        const words = chunk.slice(from, to + 1)
+        const last = words[words.length - 1]
+        const head = words[0]
+        if (last === undefined || head === undefined || last.pos === 'ADJ') continue
+        if (splitsName(chunk, from, to)) continue
+        count(tallies, text, words, head.start)
+      }
+    }
+  }
+
+  // Counts only shrink as a phrase grows, so comparing with the phrases one word longer suffices.
+  const covered = new Map<string, number>()
+  for (const t of tallies.values()) {
+    if (t.norms.length < 2) continue
+    for (const sub of [t.norms.slice(1), t.norms.slice(0, -1)]) {
+      const key = sub.join(' ')
+      covered.set(key, Math.max(covered.get(key) ?? 0, t.count))
+    }
+  }
+
+  return [...tallies.entries()]
+    .filter(([key, t]) => (covered.get(key) ?? 0) < t.count)
+    .map(([, t]) => t)
+    .sort((a, b) => b.count - a.count || b.norms.length - a.norms.length || a.first - b.first)
+    .slice(0, max)
+    .map(favouriteSurface)
+}
+
+/** Maximal runs of ADJ* (NOUN|PROPN)+, split where a common noun meets a name ("the poet | Lord Byron"). */
+function chunks (tokens: readonly Token[]): Token[][] {
+  const found: Token[][] = []
+  let run: Token[] = []
+  const flush = (): void => {
+    while (run.length > 0 && run[run.length - 1]?.pos === 'ADJ') run.pop()
+    if (run.length > 0) found.push(run)
+    run = []
+  }
+  for (const token of tokens) {
+    // type 'word' leaves out wink's urls, emails, mentions and hashtags
+    const usable = token.type === 'word' && !token.stopWord && LETTER.test(token.text) &&
+      token.text.length > 1 && token.text.length <= MAX_WORD_CHARS
+    const prev = run[run.length - 1]
+    if (!usable || !(token.pos === 'ADJ' || token.pos === 'NOUN' || token.pos === 'PROPN')) {
+      flush()
+      continue
+    }
+    // an adjective after a noun starts the next phrase; so does a name after a common noun
+    if (prev !== undefined && prev.pos !== 'ADJ' && token.pos === 'ADJ') flush()
+    else if (prev !== undefined && prev.pos === 'NOUN' && token.pos === 'PROPN') flush()
+    run.push(token)
+  }
+  flush()
+  return found
+}
+
+/** Whether words[from..to] starts or ends inside a run of proper nouns. */
+function splitsName (chunk: readonly Token[], from: number, to: number): boolean {
+  const isName = (i: number): boolean => chunk[i]?.pos === 'PROPN'
+  return (isName(from - 1) && isName(from)) || (isName(to) && isName(to + 1))
+}
+
+function count (tallies: Map<string, Tally>, text: string, words: readonly Token[], first: number): void {
+  // Common nouns by lemma ("note" and "notes"), names and adjectives as written, all lower case;
+  // wink keeps a sentence's full stop on an abbreviation ("Acme Corp."), so trailing dots go.
+  const norms = words.map((w) => (w.pos === 'NOUN' ? w.lemma : w.text.toLowerCase()).replace(/\.+$/u, ''))
+  const key = norms.join(' ')
+  let tally = tallies.get(key)
+  if (tally === undefined) {
+    tally = { norms, first, count: 0, surfaces: new Map() }
+    tallies.set(key, tally)
+  }
+  tally.count++
+  const start = words[0]?.start ?? 0
+  const end = words[words.length - 1]?.end ?? start
+  const surface = text.slice(start, end).replace(/\s+/gu, ' ')
+  tally.surfaces.set(surface, (tally.surfaces.get(surface) ?? 0) + 1)
+}
+
+/** The most frequent way the text writes the phrase; the earliest on a tie (Map keeps insertion order). */
+function favouriteSurface (tally: Tally): string {
+  let best = ''
+  let bestCount = 0
+  for (const [surface, n] of tally.surfaces) {
+    if (n > bestCount) {
+      best = surface
+      bestCount = n
+    }
+  }
+  return best
+}

@@ -1,0 +1,41 @@
+// The engine's named errors, each with a `code` that never changes.
+export const EngineErrorCode = {
+  INVALID_OPTION: 'TEXT_ENGINE_INVALID_OPTION',
+  START_FAILED: 'TEXT_ENGINE_START_FAILED',
+  BODY_TOO_LARGE: 'TEXT_ENGINE_BODY_TOO_LARGE'
+} as const
+export type EngineErrorCode = typeof EngineErrorCode[keyof typeof EngineErrorCode]
+
+/** A wrong option or environment variable, caught before anything starts. */
+export class EngineOptionError extends TypeError {
+  readonly code = EngineErrorCode.INVALID_OPTION
+  readonly option: string
+
+  constructor (option: string, reason: string) {
+    super(`text engine option ${option} ${reason}`)
+    this.name = 'EngineOptionError'
+    this.option = option
+  }
+}
+
+/** The engine process exited, or stayed silent, before it reported that it was listening. */
+export class EngineStartError extends Error {
+  readonly code = EngineErrorCode.START_FAILED
+
+  constructor (reason: string) {
+    super(`text engine failed to start: ${reason}`)
+    this.name = 'EngineStartError'
+  }
+}
+
+/** A request body longer than the configured limit. */
+export class BodyTooLargeError extends Error {
+  readonly code = EngineErrorCode.BODY_TOO_LARGE
+  readonly limit: number
+
+  constructor (limit: number) {
+    super(`request body exceeds ${limit} bytes`)
+    this.name = 'BodyTooLargeError'
+    this.limit = limit
+  }
+}

@@ -1,0 +1,64 @@
+// The engine as a process: standalone (`node dist/engine/main.js`) or forked by the embedded supervisor.
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { pino } from 'pino'
+import { loadEngineConfig } from './config.js'
+import type { EngineConfig } from './config.js'
+import { EngineMessageType } from './ipc.js'
+import type { ListeningMessage } from './ipc.js'
+import { origin } from './options.js'
+import { createEngineServer } from './server.js'
+import { warmUp } from './warm-up.js'
+
+// In-flight analyses get this long after SIGTERM before their connections are cut.
+const SHUTDOWN_GRACE_MS = 3_000
+
+// Synchronous writes: the engine logs a few lines a lifetime, and none may be lost to process.exit().
+const log = pino({ name: 'text-engine' }, pino.destination({ fd: 1, sync: true }))
+
+let config: EngineConfig
+try {
+  config = loadEngineConfig(process.env)
+} catch (err) {
+  log.fatal({ err }, 'text engine configuration is invalid')
+  process.exit(1)
+}
+log.level = config.logLevel
+
+const started = performance.now()
+warmUp()
+const server = createEngineServer({ apiKey: config.apiKey, maxPhrases: config.maxPhrases, bodyLimit: config.bodyLimit, log })
+server.listen(config.port, config.host)
+try {
+  await once(server, 'listening')
+} catch (err) {
+  // EADDRINUSE and the like; a supervisor sees the exit code and reads this line
+  log.fatal({ err, host: config.host, port: config.port }, 'text engine could not listen')
+  process.exit(1)
+}
+const { port } = server.address() as AddressInfo
+log.info({ url: `${origin(config.host, port)}/text`, apiKey: config.apiKey !== undefined, startupMs: Math.round(performance.now() - started) },
+  'text engine listening')
+
+let stopping = false
+function stop (reason: string): void {
+  if (stopping) return
+  stopping = true
+  log.info({ reason }, 'text engine stopping')
+  // close() ends idle keep-alive connections at once and the busy ones after their response
+  server.close(() => {
+    log.info({}, 'text engine stopped')
+    process.exit(0)
+  })
+  setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref()
+}
+process.once('SIGTERM', () => stop('SIGTERM'))
+process.once('SIGINT', () => stop('SIGINT'))
+
+// Forked with an IPC channel: report the port, and stop when the supervisor goes away so no engine
+// outlives the service that started it.
+if (process.send !== undefined) {
+  const message: ListeningMessage = { type: EngineMessageType.LISTENING, port }
+  process.send(message)
+  process.once('disconnect', () => stop('supervisor disconnected'))
+}

@@ -1,0 +1,141 @@
+// The engine's HTTP server: the contract's bodies, its refusals, the apikey and keep-alive.
+import { once } from 'node:events'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import t from 'tap'
+import type { Test } from 'tap'
+import { Client } from 'undici'
+import { EngineOptionError } from '../../src/engine/errors.js'
+import { createEngineServer } from '../../src/engine/server.js'
+import type { EngineServerOptions } from '../../src/engine/server.js'
+
+const TEXT = 'Ada Lovelace met Charles Babbage in London in 1833. She wrote notes on his Analytical Engine. ' +
+  'The notes described the first algorithm for the Analytical Engine.'
+
+interface Harness { client: Client, server: Server, connections: () => number }
+
+/** A listening server and a keep-alive client on loopback, both closed at teardown. */
+async function build (t: Test, options: EngineServerOptions = {}): Promise<Harness> {
+  const server = createEngineServer(options)
+  let connections = 0
+  server.on('connection', () => { connections++ })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  const client = new Client(`http://127.0.0.1:${port}`, { keepAliveTimeout: 1_000 })
+  t.teardown(async () => {
+    await client.close()
+    server.close()
+    await once(server, 'close')
+  })
+  return { client, server, connections: () => connections }
+}
+
+async function post (client: Client, path: string, body: string, headers: Record<string, string> = {}) {
+  const res = await client.request({ method: 'POST', path, body, headers: { 'content-type': 'application/json', ...headers } })
+  const text = await res.body.text()
+  return { status: res.statusCode, headers: res.headers, text, json: (): unknown => JSON.parse(text) }
+}
+
+t.test('answers each endpoint with the contract\'s body, under any base path', async (t) => {
+  const { client } = await build(t)
+  const body = JSON.stringify({ text: TEXT })
+
+  const summary = await post(client, '/text/summarize', body)
+  t.equal(summary.status, 200)
+  t.match(summary.headers['content-type'], /^application\/json/u)
+  t.match(summary.json(), { summary: String })
+
+  const entities = await post(client, '/ner', body)
+  t.equal(entities.status, 200)
+  t.same((entities.json() as { ner: unknown[] }).ner.slice(0, 2), [['PERSON', 'Ada Lovelace'], ['PERSON', 'Charles Babbage']])
+
+  const phrases = await post(client, '/api/v1/text/most_common_phrases/', body)
+  t.equal(phrases.status, 200)
+  const list = (phrases.json() as Record<string, unknown>)['most common phrases']
+  t.ok(Array.isArray(list) && list.includes('Analytical Engine'), JSON.stringify(list))
+})
+
+t.test('caps phrases at the configured maximum', async (t) => {
+  const { client } = await build(t, { maxPhrases: 1 })
+  const res = await post(client, '/text/most_common_phrases', JSON.stringify({ text: TEXT }))
+  t.same(res.json(), { 'most common phrases': ['Analytical Engine'] })
+})
+
+t.test('refuses empty or whitespace text with 400 and a JSON error', async (t) => {
+  const { client } = await build(t)
+  for (const text of ['', '   \n\t ']) {
+    const res = await post(client, '/text/summarize', JSON.stringify({ text }))
+    t.equal(res.status, 400)
+    t.same(res.json(), { error: 'text must not be empty' })
+  }
+})
+
+t.test('refuses a body that is not JSON, or has no string text, with 400', async (t) => {
+  const { client } = await build(t)
+  for (const body of ['{"text": ', 'text=hello', '', '[]', 'null', '{"text": 42}', '{"txt": "hello"}']) {
+    const res = await post(client, '/text/ner', body)
+    t.equal(res.status, 400, body)
+    t.match(res.json(), { error: String }, body)
+  }
+})
+
+t.test('answers 404 for an unknown endpoint and 405 for a method other than POST', async (t) => {
+  const { client } = await build(t)
+  const missing = await post(client, '/text/sentiment', JSON.stringify({ text: TEXT }))
+  t.equal(missing.status, 404)
+  t.same(missing.json(), { error: 'not found' })
+
+  const res = await client.request({ method: 'GET', path: '/text/summarize' })
+  t.equal(res.statusCode, 405)
+  t.equal(res.headers.allow, 'POST')
+  t.same(await res.body.json(), { error: 'method not allowed' })
+})
+
+t.test('answers 413 for a body over the limit, declared or streamed, and closes that connection', async (t) => {
+  const { client } = await build(t, { bodyLimit: 64 })
+  const declared = await post(client, '/text/ner', JSON.stringify({ text: 'x'.repeat(100) }))
+  t.equal(declared.status, 413)
+  t.equal(declared.headers.connection, 'close')
+  t.match(declared.json(), { error: /64 bytes/u })
+
+  // chunked, so only reading the body shows it is too large
+  const res = await client.request({ method: 'POST', path: '/text/ner', body: Readable.from([Buffer.from('{"text": "'), Buffer.from('y'.repeat(200)), Buffer.from('"}')]) })
+  t.equal(res.statusCode, 413)
+  await res.body.dump()
+
+  const small = await post(client, '/text/ner', JSON.stringify({ text: 'Ada went to Paris.' }))
+  t.equal(small.status, 200, 'a body under the limit still passes')
+})
+
+t.test('with an apikey configured, answers 401 unless the apikey header matches', async (t) => {
+  const { client } = await build(t, { apiKey: 'secret-key' })
+  const body = JSON.stringify({ text: TEXT })
+  const none = await post(client, '/text/ner', body)
+  t.equal(none.status, 401)
+  t.same(none.json(), { error: 'missing or invalid apikey' })
+  t.equal((await post(client, '/text/ner', body, { apikey: 'secret-kez' })).status, 401)
+  t.equal((await post(client, '/text/ner', body, { apikey: 'secret-key' })).status, 200)
+})
+
+t.test('without an apikey configured, any or no apikey is accepted', async (t) => {
+  const { client } = await build(t)
+  t.equal((await post(client, '/text/ner', JSON.stringify({ text: TEXT }), { apikey: 'anything' })).status, 200)
+})
+
+t.test('keeps the connection alive across requests, refusals included', async (t) => {
+  const { client, connections } = await build(t)
+  const first = await post(client, '/text/summarize', JSON.stringify({ text: TEXT }))
+  t.equal(first.headers.connection, 'keep-alive')
+  t.equal((await post(client, '/text/nope', '{"text": "unread body"}')).status, 404)
+  t.equal((await post(client, '/text/ner', '   ')).status, 400)
+  t.equal((await post(client, '/text/ner', JSON.stringify({ text: TEXT }))).status, 200)
+  t.equal(connections(), 1, 'four requests, one connection')
+})
+
+t.test('checks its options when created and names the wrong one', async (t) => {
+  t.throws(() => createEngineServer({ maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases', code: 'TEXT_ENGINE_INVALID_OPTION' })
+  t.throws(() => createEngineServer({ bodyLimit: -1 }), EngineOptionError)
+  t.throws(() => createEngineServer({ apiKey: ' ' }), { name: 'EngineOptionError', option: 'apiKey' })
+})
