@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import type { Dispatcher } from 'undici'
 import { Analyzer } from '../analyze/analyzer.js'
 import type { Config } from '../config.js'
+import type { EmbeddedEngine } from '../engine/embedded.js'
 import { createAgent } from '../upstream/agent.js'
 import { UpstreamClient } from '../upstream/client.js'
 import { partNames } from '../upstream/endpoints.js'
@@ -16,7 +17,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     analyzer: Analyzer
-    upstream: { client: UpstreamClient, guards: Record<PartName, EndpointGuard>, dispatcher: Dispatcher, embedded: boolean }
+    upstream: { client: UpstreamClient, guards: Record<PartName, EndpointGuard>, dispatcher: Dispatcher, embedded: boolean, engine: EmbeddedEngine | undefined }
   }
 }
 
@@ -30,13 +31,15 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
   let baseUrl = config.TEXT_API_URL
   let apiKey = config.TEXT_API_KEY
   const embedded = baseUrl === ''
+  let engine: EmbeddedEngine | undefined
   if (embedded) {
     // A fresh key per start: the engine listens on loopback, and only this process should use it.
     apiKey = randomBytes(16).toString('hex')
     // Imported on demand: a service that fronts the real API never loads the engine's code.
     const { startEmbeddedEngine } = await import('../engine/embedded.js')
-    const engine = await startEmbeddedEngine({ log: app.log.child({ component: 'engine' }), apiKey, maxPhrases: config.ENGINE_MAX_PHRASES })
-    app.addHook('onClose', async () => { await engine.close() })
+    engine = await startEmbeddedEngine({ log: app.log.child({ component: 'engine' }), apiKey, maxPhrases: config.ENGINE_MAX_PHRASES })
+    const started = engine
+    app.addHook('onClose', async () => { await started.close() })
     baseUrl = engine.url
     app.log.info({ upstream: baseUrl }, 'upstream: the embedded local engine (TEXT_API_URL is unset)')
   } else {
@@ -72,7 +75,7 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
     retryBudgetRatio: config.UPSTREAM_RETRY_BUDGET_RATIO,
   })])) as Record<PartName, EndpointGuard>
 
-  app.decorate('upstream', { client, guards, dispatcher, embedded })
+  app.decorate('upstream', { client, guards, dispatcher, embedded, engine })
   app.decorate('analyzer', new Analyzer({
     client,
     guards,
