@@ -1,5 +1,6 @@
 // Zero configuration: the app starts the embedded engine, serves real analyses, stays responsive, survives its crash.
 import t from 'tap'
+import type { Test } from 'tap'
 import { Agent, request } from 'undici'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -9,7 +10,7 @@ const BIOGRAPHY = 'Marie Curie was born in Warsaw in 1867. She moved to Paris in
   'In 1903 she shared the Nobel Prize in Physics with Pierre Curie and Henri Becquerel. ' +
   'She later won a second Nobel Prize, in Chemistry, in 1911. Marie Curie died in 1934 in France.'
 
-async function zeroConfig (t: Tap.Test, env: Record<string, unknown> = {}) {
+async function zeroConfig (t: Test, env: Record<string, unknown> = {}) {
   const app = await buildApp({ config: loadConfig({ MAX_EVENT_LOOP_DELAY_MS: 0, ...env }) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
@@ -18,8 +19,6 @@ async function zeroConfig (t: Tap.Test, env: Record<string, unknown> = {}) {
   t.teardown(async () => { await app.close(); await client.close() })
   return { app, url, client }
 }
-type TapTest = Parameters<Parameters<typeof t.test>[1]>[0]
-declare namespace Tap { type Test = TapTest }
 
 t.test('with no TEXT_API_URL it serves real analyses from the embedded engine', async (t) => {
   const { app, url, client } = await zeroConfig(t)
