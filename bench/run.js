@@ -1,0 +1,308 @@
+// @ts-check
+// Benchmark driver: fake upstream, the built service and the floor, each in its own process, loaded in interleaved rounds; see bench/README.md.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs'
+import os from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { body } from './lib/payload.js'
+import { pickLoadgen, runLoad } from './lib/loadgen.js'
+import { cpuSeconds, freePort, killAll, memory, pinPlan, resetPeakRss, start, stop, waitReady } from './lib/proc.js'
+import { checkTargets, scenario, scenarioNames } from './lib/scenarios.js'
+import { printAll, printScenario, printSoak, summarise } from './lib/report.js'
+
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const root = resolve(benchDir, '..')
+
+/** @param {string} name @param {number} fallback */
+function num (name, fallback) {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${raw}`)
+  return n
+}
+/** @param {string} name @param {string} fallback */
+const list = (name, fallback) => (process.env[name] || fallback).split(',').map((s) => s.trim()).filter(Boolean)
+
+const config = {
+  scenarios: list('BENCH_SCENARIOS', scenarioNames.join(',')).filter((n) => n !== 'none').map(scenario),
+  targets: list('BENCH_TARGETS', 'service,floor'),
+  rounds: Math.max(1, Math.round(num('BENCH_ROUNDS', 5))),
+  durationS: num('BENCH_DURATION_S', 5),
+  warmupS: num('BENCH_WARMUP_S', 3),
+  pauseS: num('BENCH_PAUSE_S', 0.5),
+  soakS: num('BENCH_SOAK_S', 0),
+  soakScenario: scenario(process.env.BENCH_SOAK_SCENARIO || 'cpu'),
+  readyTimeoutS: num('BENCH_READY_TIMEOUT_S', 20),
+  loadgen: pickLoadgen(process.env.BENCH_LOADGEN || 'auto'),
+  pin: pinPlan(process.env.BENCH_PIN || 'auto'),
+  profile: process.env.BENCH_PROFILE === '1',
+  serviceEntry: resolve(root, process.env.BENCH_SERVICE_ENTRY || 'dist/server.js'),
+  out: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(benchDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+  keepLogs: process.env.BENCH_KEEP_LOGS === '1'
+}
+for (const t of config.targets) if (t !== 'service' && t !== 'floor') throw new Error(`BENCH_TARGETS: unknown target ${t}; use service and/or floor`)
+
+/** @type {{ target: string, reason: string }[]} */
+const skipped = []
+if (config.targets.includes('service') && !existsSync(config.serviceEntry)) {
+  const reason = `${config.serviceEntry} not found (run npm run build)`
+  console.log(`skipping the service target: ${reason}`)
+  skipped.push({ target: 'service', reason })
+  config.targets = config.targets.filter((t) => t !== 'service')
+}
+if (config.targets.length === 0) throw new Error('no target left to benchmark')
+
+const workDir = mkdtempSync(join(os.tmpdir(), 'bench-'))
+const profileDir = join(dirname(config.out), 'profiles')
+
+// Every run is bounded: a watchdog well past the planned time kills everything.
+const perScenarioS = config.targets.length * (config.readyTimeoutS + 2 * config.warmupS + config.rounds * (config.durationS + config.pauseS + 2)) + 30
+const budgetS = config.scenarios.length * perScenarioS + (config.soakS > 0 ? config.soakS + 90 : 0) + 60
+const watchdog = setTimeout(() => {
+  console.error(`benchmark exceeded its ${Math.round(budgetS)} s budget; killing children`)
+  killAll()
+  process.exit(2)
+}, budgetS * 1000)
+watchdog.unref()
+for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(sig, () => {
+    killAll()
+    process.exit(130)
+  })
+}
+
+function machine () {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8')
+  /** @param {string[]} argv */
+  const sh = (argv) => {
+    try {
+      return execFileSync(/** @type {string} */ (argv[0]), argv.slice(1), { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    } catch {
+      return null
+    }
+  }
+  const status = sh(['git', 'status', '--porcelain'])
+  return {
+    machine: {
+      nproc: Number(sh(['nproc']) ?? os.cpus().length),
+      cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      kernel: os.release(),
+      memTotalMiB: Math.round(os.totalmem() / 2 ** 20),
+      loadavgAtStart: os.loadavg()
+    },
+    commit: { sha: sh(['git', 'rev-parse', 'HEAD']), dirty: status === null ? null : status.length > 0 },
+    tools: { loadgen: config.loadgen, loadgenVersion: config.loadgen === 'wrk' ? (sh(['sh', '-c', 'wrk -v 2>&1 | head -1']) ?? '') : 'autocannon (devDependency)' }
+  }
+}
+
+/** @param {number} port @param {string} path @param {string} [method] */
+async function upstreamJson (port, path, method = 'GET') {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, signal: AbortSignal.timeout(5000) })
+  return /** @type {Record<string, number>} */ (await res.json())
+}
+
+/**
+ * @param {'service' | 'floor'} target
+ * @param {import('./lib/scenarios.js').Scenario} s
+ * @param {number} upstreamPort
+ */
+async function startTarget (target, s, upstreamPort) {
+  const port = await freePort()
+  const flags = config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}-${s.name}-${Date.now()}.cpuprofile`] : []
+  const entry = target === 'service' ? config.serviceEntry : join(benchDir, 'floor.js')
+  const proc = start({
+    name: target,
+    argv: [process.execPath, ...flags, entry],
+    cpus: config.pin?.target,
+    logPath: join(workDir, `${target}-${s.name}.out`),
+    env: {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TEXT_API_URL: `http://127.0.0.1:${upstreamPort}/text`,
+      TEXT_API_KEY: 'bench',
+      UPSTREAM_CONCURRENCY: String(s.concurrency),
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
+      LOG_FILE: join(workDir, `${target}-${s.name}.log`)
+    }
+  })
+  try {
+    await waitReady(`http://127.0.0.1:${port}/healthz`, config.readyTimeoutS * 1000, proc.child)
+  } catch (err) {
+    await stop(proc.child)
+    const tail = existsSync(proc.logPath) ? readFileSync(proc.logPath, 'utf8').slice(-2000) : ''
+    throw new Error(`${target} did not start: ${/** @type {Error} */ (err).message}\n${tail}`)
+  }
+  return { ...proc, port }
+}
+
+/** @param {import('./lib/scenarios.js').Scenario} s */
+async function startUpstream (s) {
+  const port = await freePort()
+  const proc = start({
+    name: 'upstream',
+    argv: [process.execPath, join(benchDir, 'upstream.js')],
+    cpus: config.pin?.others,
+    logPath: join(workDir, `upstream-${s.name}.out`),
+    env: { PORT: String(port), UPSTREAM_LATENCY_MS: String(s.latencyMs) }
+  })
+  await waitReady(`http://127.0.0.1:${port}/__stats`, config.readyTimeoutS * 1000, proc.child)
+  return { ...proc, port }
+}
+
+/**
+ * One measured round against one target.
+ * @param {{ pid: number, port: number }} target
+ * @param {{ pid: number, port: number }} upstream
+ * @param {import('./lib/scenarios.js').Scenario} s
+ */
+async function round (target, upstream, s) {
+  await upstreamJson(upstream.port, '/__reset', 'POST')
+  const peakReset = resetPeakRss(target.pid)
+  const cpu0 = cpuSeconds(target.pid)
+  const up0 = cpuSeconds(upstream.pid)
+  const t0 = performance.now()
+  const load = await runLoad({ tool: config.loadgen, port: target.port, connections: s.connections, durationS: config.durationS, body, workDir, cpus: config.pin?.others })
+  const wallS = (performance.now() - t0) / 1000
+  const cpuS = cpuSeconds(target.pid) - cpu0
+  const upCpuS = cpuSeconds(upstream.pid) - up0
+  const mem = memory(target.pid)
+  const stats = await upstreamJson(upstream.port, '/__stats')
+  return {
+    ...load,
+    cpuUsPerReq: load.requests > 0 ? (cpuS * 1e6) / load.requests : null,
+    cpuUtil: cpuS / wallS,
+    peakRssMiB: mem.hwmMiB,
+    peakRssResetPerRound: peakReset,
+    rssMiB: mem.rssMiB,
+    upstreamMaxInFlight: stats.maxInFlight ?? 0,
+    upstreamCalls: stats.calls ?? 0,
+    upstreamUnauthorized: stats.unauthorized ?? 0,
+    upstreamCpuUtil: upCpuS / wallS
+  }
+}
+
+/** @param {import('./lib/scenarios.js').Scenario} s */
+async function runScenario (s) {
+  console.log(`\n== ${s.name}: ${s.what} (UPSTREAM_CONCURRENCY=${s.concurrency}, ${s.connections} connections, upstream ${s.latencyMs} ms)`)
+  const upstream = await startUpstream(s)
+  /** @type {Awaited<ReturnType<typeof startTarget>>[]} */
+  const procs = []
+  try {
+    for (const t of config.targets) procs.push(await startTarget(/** @type {'service' | 'floor'} */ (t), s, upstream.port))
+    if (config.warmupS > 0) {
+      for (const p of procs) await runLoad({ tool: config.loadgen, port: p.port, connections: s.connections, durationS: config.warmupS * s.warmupFactor, body, workDir, cpus: config.pin?.others })
+    }
+    /** @type {Record<string, Awaited<ReturnType<typeof round>>[]>} */
+    const rounds = Object.fromEntries(config.targets.map((t) => [t, []]))
+    for (let r = 0; r < config.rounds; r++) {
+      // A B A B: drift on the machine lands on both targets alike.
+      for (const p of procs) {
+        await sleep(config.pauseS * 1000)
+        const result = await round(p, upstream, s)
+        rounds[p.name]?.push(result)
+        console.log(`   round ${r + 1}/${config.rounds} ${p.name.padEnd(7)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.latencyMs.p99.toFixed(1)} ms  cpu ${(result.cpuUtil * 100).toFixed(0)}%  upstream cpu ${(result.upstreamCpuUtil * 100).toFixed(0)}%`)
+      }
+    }
+    const result = summarise(s, rounds)
+    result.targets = checkTargets(s, result.summary.service, result.summary.floor, result.ratios)
+    printScenario(result)
+    return result
+  } finally {
+    for (const p of procs) await stop(p.child, config.profile ? 20_000 : 5000)
+    await stop(upstream.child)
+    if (!config.keepLogs) for (const p of procs) rmSync(join(workDir, `${p.name}-${s.name}.log`), { force: true })
+  }
+}
+
+/** Long run: the service's RSS each second under steady load, to show it stops growing after warm-up. */
+async function soak () {
+  const s = config.soakScenario
+  const target = config.targets.includes('service') ? 'service' : 'floor'
+  console.log(`\n== soak: ${target}, ${config.soakS} s of the ${s.name} scenario, RSS sampled each second`)
+  const upstream = await startUpstream(s)
+  const proc = await startTarget(/** @type {'service' | 'floor'} */ (target), s, upstream.port)
+  try {
+    /** @type {{ t: number, rssMiB: number }[]} */
+    const samples = []
+    const t0 = performance.now()
+    const load = runLoad({ tool: config.loadgen, port: proc.port, connections: s.connections, durationS: config.soakS, body, workDir, cpus: config.pin?.others })
+    let running = true
+    load.finally(() => { running = false }).catch(() => {})
+    while (running) {
+      samples.push({ t: (performance.now() - t0) / 1000, rssMiB: memory(proc.pid).rssMiB })
+      await Promise.race([sleep(1000), load.catch(() => {})])
+    }
+    const result = await load
+    const warmS = num('BENCH_SOAK_WARMUP_S', Math.min(10, config.soakS / 3))
+    const after = samples.filter((x) => x.t >= warmS)
+    const first = after[0]?.rssMiB ?? NaN
+    const last = after[after.length - 1]?.rssMiB ?? NaN
+    // Least-squares slope over the post-warm-up samples, MiB per minute.
+    const n = after.length
+    const mt = after.reduce((a, x) => a + x.t, 0) / n
+    const mr = after.reduce((a, x) => a + x.rssMiB, 0) / n
+    const slope = after.reduce((a, x) => a + (x.t - mt) * (x.rssMiB - mr), 0) / after.reduce((a, x) => a + (x.t - mt) ** 2, 0)
+    const out = { target, scenario: s.name, durationS: config.soakS, warmupS: warmS, rps: result.rps, errors: result.errors, non2xx: result.non2xx, rssAfterWarmupMiB: first, rssEndMiB: last, rssMaxMiB: Math.max(...after.map((x) => x.rssMiB)), growthMiB: last - first, slopeMiBPerMin: slope * 60, samples }
+    printSoak(out)
+    return out
+  } finally {
+    await stop(proc.child, config.profile ? 20_000 : 5000)
+    await stop(upstream.child)
+  }
+}
+
+const startedAt = new Date().toISOString()
+const meta = machine()
+console.log(`bench: ${meta.machine.cpuModel}, nproc ${meta.machine.nproc}, node ${meta.machine.node}, commit ${meta.commit.sha?.slice(0, 12) ?? '?'}${meta.commit.dirty ? ' (dirty)' : ''}`)
+console.log(`       ${config.loadgen}, ${config.rounds} rounds x ${config.durationS} s, warm-up ${config.warmupS} s, targets ${config.targets.join(' ')}, ` +
+  (config.pin ? `pinned: targets on CPU ${config.pin.target}, upstream + load generator on CPU ${config.pin.others}` : 'not pinned'))
+if (config.profile) mkdirSync(profileDir, { recursive: true })
+let exitCode = 0
+/** @type {unknown[]} */
+const scenarios = []
+/** @type {unknown} */
+let soakResult = null
+try {
+  for (const s of config.scenarios) scenarios.push(await runScenario(s))
+  if (config.soakS > 0) soakResult = await soak()
+} catch (err) {
+  console.error(err)
+  exitCode = 1
+} finally {
+  killAll()
+  if (!config.keepLogs) rmSync(workDir, { recursive: true, force: true })
+  else console.log(`logs kept in ${workDir}`)
+}
+const report = {
+  schema: 1,
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  ...meta,
+  config: {
+    rounds: config.rounds,
+    durationS: config.durationS,
+    warmupS: config.warmupS,
+    pauseS: config.pauseS,
+    targets: config.targets,
+    skipped,
+    pin: config.pin ?? null,
+    loadgen: config.loadgen,
+    profile: config.profile,
+    payloadBytes: Buffer.byteLength(body)
+  },
+  scenarios,
+  soak: soakResult,
+  complete: exitCode === 0
+}
+if (scenarios.length > 1) printAll(/** @type {ReturnType<typeof summarise>[]} */ (scenarios))
+mkdirSync(dirname(config.out), { recursive: true })
+writeFileSync(config.out, JSON.stringify(report, null, 2) + '\n')
+if (!process.env.BENCH_OUT) copyFileSync(config.out, join(dirname(config.out), 'latest.json'))
+console.log(`\nwrote ${config.out}`)
+clearTimeout(watchdog)
+// Targets are reported, never enforced: only a broken run exits non-zero.
+process.exit(exitCode)
