@@ -42,6 +42,7 @@ export async function runPart<P extends PartName> (
   }
   guard.retryBudget.recordCall()
   for (;;) {
+    let probe = false
     try {
       const paused = guard.pausedFor()
       if (paused > 0) {
@@ -53,12 +54,20 @@ export async function runPart<P extends PartName> (
         phase = 'sleeping'
         await sleep(paused, scope)
       }
+      probe = guard.admit()
       attempts++
       phase = 'waiting'
-      const value = await guard.execute(() => client.call(part, body, ctx))
+      const value = await client.call(part, body, ctx)
+      guard.succeeded(probe)
       return done(undefined, value)
     } catch (err) {
       const failure = classify(err, phase, scope)
+      if (failure === undefined) {
+        // Not an upstream failure but a bug: settle a probe without a verdict, and let it surface as a 500.
+        guard.failed(err, probe)
+        throw err
+      }
+      if (failure.code !== 'CIRCUIT_OPEN') guard.failed(failure, probe)
       if (failure.code === 'RATE_LIMITED' && failure.upstreamStatus === 429) guard.pause(failure.retryAfterMs)
       const delay = retryDelay(failure, attempts, retry, scope, guard)
       if (delay === undefined) return done(failure)
@@ -67,7 +76,9 @@ export async function runPart<P extends PartName> (
         // After a 429 the pause at the top of the loop does the waiting.
         if (failure.code !== 'RATE_LIMITED') await sleep(delay, scope)
       } catch (err) {
-        return done(classify(err, phase, scope))
+        const failure = classify(err, phase, scope)
+        if (failure === undefined) throw err
+        return done(failure)
       }
     }
   }
@@ -83,8 +94,11 @@ function retryDelay (failure: UpstreamFailure, attempts: number, retry: RetryPol
   return delay
 }
 
-/** Any rejection on a part's path, as an UpstreamFailure; the deadline reads as DEADLINE_EXCEEDED before the call started. */
-function classify (err: unknown, phase: Phase, scope: Scope): UpstreamFailure {
+/**
+ * Any expected rejection on a part's path, as an UpstreamFailure (the deadline reads as
+ * DEADLINE_EXCEEDED before the call started); undefined for anything else, which is a bug.
+ */
+function classify (err: unknown, phase: Phase, scope: Scope): UpstreamFailure | undefined {
   if (err instanceof UpstreamFailure) {
     if (err === scope.reason && err.code === 'UPSTREAM_TIMEOUT' && phase !== 'calling') {
       return new UpstreamFailure('DEADLINE_EXCEEDED', `the request's deadline passed while ${phase === 'waiting' ? 'waiting for an upstream permit' : 'waiting to retry'}`)
@@ -92,5 +106,5 @@ function classify (err: unknown, phase: Phase, scope: Scope): UpstreamFailure {
     return err
   }
   if (err instanceof QueueFullError) return new UpstreamFailure('OVERLOADED', err.message, { retryAfterMs: 1000 })
-  throw err
+  return undefined
 }
