@@ -1,5 +1,5 @@
 // Runs one part of an analysis: rate-limit pause, breaker, permit, call, and bounded retries.
-import type { UpstreamClient } from '../upstream/client.js'
+import type { CallContext, UpstreamClient } from '../upstream/client.js'
 import type { PartName, PartValues } from '../upstream/endpoints.js'
 import { UpstreamFailure } from '../upstream/failure.js'
 import type { EndpointGuard } from '../upstream/guard.js'
@@ -18,7 +18,6 @@ export type PartOutcome<P extends PartName = PartName> =
   | { part: P, ok: true, value: PartValues[P], durationMs: number, attempts: number }
   | { part: P, ok: false, failure: UpstreamFailure, durationMs: number, attempts: number }
 
-type Phase = 'waiting' | 'calling' | 'sleeping'
 
 export async function runPart<P extends PartName> (
   part: P, body: string, scope: Scope, requestId: string,
@@ -27,13 +26,8 @@ export async function runPart<P extends PartName> (
   const { client, guard, retry } = deps
   const startedAt = performance.now()
   let attempts = 0
-  let phase: Phase = 'waiting'
-  const ctx = {
-    cancellation: scope,
-    requestId,
-    remainingMs: () => scope.remainingMs(),
-    onPermit: () => { phase = 'calling' },
-  }
+  let sleeping = false
+  const ctx: CallContext = { deadline: scope, requestId, calling: false }
   const done = (failure?: UpstreamFailure, value?: PartValues[P]): PartOutcome<P> => {
     const durationMs = performance.now() - startedAt
     return failure === undefined
@@ -51,17 +45,18 @@ export async function runPart<P extends PartName> (
             `${guard.name} is rate-limited by the upstream for another ${Math.ceil(paused / 1000)} s, beyond this request's deadline`,
             { retryAfterMs: paused }))
         }
-        phase = 'sleeping'
+        sleeping = true
         await sleep(paused, scope)
+        sleeping = false
       }
       probe = guard.admit()
       attempts++
-      phase = 'waiting'
+      ctx.calling = false
       const value = await client.call(part, body, ctx)
       guard.succeeded(probe)
       return done(undefined, value)
     } catch (err) {
-      const failure = classify(err, phase, scope)
+      const failure = classify(err, sleeping, ctx, scope)
       if (failure === undefined) {
         // Not an upstream failure but a bug: settle a probe without a verdict, and let it surface as a 500.
         guard.failed(err, probe)
@@ -72,11 +67,12 @@ export async function runPart<P extends PartName> (
       const delay = retryDelay(failure, attempts, retry, scope, guard)
       if (delay === undefined) return done(failure)
       try {
-        phase = 'sleeping'
+        sleeping = true
         // After a 429 the pause at the top of the loop does the waiting.
         if (failure.code !== 'RATE_LIMITED') await sleep(delay, scope)
+        sleeping = false
       } catch (err) {
-        const failure = classify(err, phase, scope)
+        const failure = classify(err, sleeping, ctx, scope)
         if (failure === undefined) throw err
         return done(failure)
       }
@@ -98,10 +94,10 @@ function retryDelay (failure: UpstreamFailure, attempts: number, retry: RetryPol
  * Any expected rejection on a part's path, as an UpstreamFailure (the deadline reads as
  * DEADLINE_EXCEEDED before the call started); undefined for anything else, which is a bug.
  */
-function classify (err: unknown, phase: Phase, scope: Scope): UpstreamFailure | undefined {
+function classify (err: unknown, sleeping: boolean, ctx: CallContext, scope: Scope): UpstreamFailure | undefined {
   if (err instanceof UpstreamFailure) {
-    if (err === scope.reason && err.code === 'UPSTREAM_TIMEOUT' && phase !== 'calling') {
-      return new UpstreamFailure('DEADLINE_EXCEEDED', `the request's deadline passed while ${phase === 'waiting' ? 'waiting for an upstream permit' : 'waiting to retry'}`)
+    if (err === scope.reason && err.code === 'UPSTREAM_TIMEOUT' && (sleeping || !ctx.calling)) {
+      return new UpstreamFailure('DEADLINE_EXCEEDED', `the request's deadline passed while ${sleeping ? 'waiting to retry' : 'waiting for an upstream permit'}`)
     }
     return err
   }

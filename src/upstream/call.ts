@@ -12,7 +12,7 @@ export interface UpstreamResponse {
   body: Buffer
 }
 
-export interface CallOptions {
+export interface CallOptions<T> {
   dispatcher: Dispatcher
   origin: string
   path: string
@@ -20,35 +20,52 @@ export interface CallOptions {
   body: string
   maxResponseBytes: number
   cancellation: Cancellation
+  /** Turns the complete response into the call's value (or throws); runs after `settled`. */
+  interpret: (res: UpstreamResponse) => T
+  /** Runs exactly once when the call ends, however it ends (e.g. releases a permit). */
+  settled: () => void
 }
 
 /**
- * Sends the request and collects the whole response (status, content type, body). Rejects with an
- * UpstreamFailure for transport errors, an oversized body, or the cancellation's reason.
+ * Sends the request, collects the whole response and resolves with `interpret(response)`. Rejects with
+ * an UpstreamFailure for transport errors or an oversized body, with the cancellation's reason, or
+ * with what `interpret` throws.
  *
  * Written on `dispatch` with a handler, not `request()`: the handler owns the one abort path, so a
  * cancellation needs no AbortSignal, no stream and no listener per call, and an oversized body is
- * cut off as soon as it passes the limit.
+ * cut off as soon as it passes the limit. The handler also ends the call (`settled`, `interpret`),
+ * so an in-flight call is one promise and one handler: under load, what each call keeps alive is
+ * young-generation GC work.
  */
-export function callUpstream (opts: CallOptions): Promise<UpstreamResponse> {
-  if (opts.cancellation.reason !== undefined) return Promise.reject(opts.cancellation.reason)
+export function callUpstream<T> (opts: CallOptions<T>): Promise<T> {
+  if (opts.cancellation.reason !== undefined) {
+    opts.settled()
+    return Promise.reject(opts.cancellation.reason)
+  }
   return new Promise((resolve, reject) => {
-    const handler = new CollectHandler(opts.maxResponseBytes, resolve, reject)
+    const handler = new CollectHandler(opts, resolve, reject)
     handler.unregister = opts.cancellation.onCancel((reason) => handler.cancel(reason))
-    opts.dispatcher.dispatch({
-      origin: opts.origin,
-      path: opts.path,
-      method: 'POST',
-      headers: opts.headers,
-      body: opts.body,
-    }, handler)
+    try {
+      opts.dispatcher.dispatch({
+        origin: opts.origin,
+        path: opts.path,
+        method: 'POST',
+        headers: opts.headers,
+        body: opts.body,
+      }, handler)
+    } catch (err) {
+      // undici rejects bad options synchronously; the call still ends through the one path.
+      handler.cancel(err as Error)
+    }
   })
 }
 
-class CollectHandler implements Dispatcher.DispatchHandler {
+class CollectHandler<T> implements Dispatcher.DispatchHandler {
   unregister: (() => void) | undefined
   #maxBytes: number
-  #resolve: (res: UpstreamResponse) => void
+  #interpret: (res: UpstreamResponse) => T
+  #settledHook: () => void
+  #resolve: (value: T) => void
   #reject: (err: Error) => void
   #controller: Dispatcher.DispatchController | undefined
   #settled = false
@@ -60,8 +77,10 @@ class CollectHandler implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = []
   #size = 0
 
-  constructor (maxBytes: number, resolve: (res: UpstreamResponse) => void, reject: (err: Error) => void) {
-    this.#maxBytes = maxBytes
+  constructor (opts: CallOptions<T>, resolve: (value: T) => void, reject: (err: Error) => void) {
+    this.#maxBytes = opts.maxResponseBytes
+    this.#interpret = opts.interpret
+    this.#settledHook = opts.settled
     this.#resolve = resolve
     this.#reject = reject
   }
@@ -101,8 +120,13 @@ class CollectHandler implements Dispatcher.DispatchHandler {
     if (this.#settled) return
     this.#settled = true
     this.unregister?.()
+    this.#settledHook()
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size)
-    this.#resolve({ status: this.#status, contentType: this.#contentType, retryAfterMs: this.#retryAfterMs, body })
+    try {
+      this.#resolve(this.#interpret({ status: this.#status, contentType: this.#contentType, retryAfterMs: this.#retryAfterMs, body }))
+    } catch (err) {
+      this.#reject(err as Error)
+    }
   }
 
   onResponseError (_controller: Dispatcher.DispatchController, err: Error): void {
@@ -122,6 +146,7 @@ class CollectHandler implements Dispatcher.DispatchHandler {
     this.#settled = true
     this.#chunks = []
     this.unregister?.()
+    this.#settledHook()
     this.#reject(err)
   }
 }

@@ -2,10 +2,11 @@
 import type { Dispatcher } from 'undici'
 import type { Cancellation } from './cancellation.js'
 import { callUpstream } from './call.js'
+import type { UpstreamResponse } from './call.js'
 import { endpoints } from './endpoints.js'
 import type { PartName, PartValues } from './endpoints.js'
 import { interpret } from './interpret.js'
-import type { Semaphore } from './semaphore.js'
+import type { Permit, Semaphore } from './semaphore.js'
 
 export interface UpstreamClientOptions {
   dispatcher: Dispatcher
@@ -16,13 +17,18 @@ export interface UpstreamClientOptions {
   maxResponseBytes: number
 }
 
-export interface CallContext {
-  cancellation: Cancellation
-  requestId: string
-  /** The request's remaining budget in ms, sent upstream so it can give up when we will. */
+/** The request's deadline scope, as a call needs it. */
+export interface Deadline extends Cancellation {
+  /** ms left until the deadline. */
   remainingMs (): number
-  /** Called when a permit is granted, with how long the caller waited for it (ms). */
-  onPermit? (waitedMs: number): void
+}
+
+/** One per part of a request, reused across its attempts. */
+export interface CallContext {
+  deadline: Deadline
+  requestId: string
+  /** Set when the call holds a permit and is on the wire; the caller resets it before each attempt. */
+  calling: boolean
 }
 
 export class UpstreamClient {
@@ -32,6 +38,7 @@ export class UpstreamClient {
   #paths: { readonly [P in PartName]: string }
   #apiKey: string
   #maxResponseBytes: number
+  #interpreters: { readonly [P in PartName]: (res: UpstreamResponse) => PartValues[P] }
   /** Smoothed time a permit is held, in ms: the basis of the admission estimate. */
   #holdMs = 0
   #holdSamples = 0
@@ -55,6 +62,11 @@ export class UpstreamClient {
     this.#apiKey = opts.apiKey
     this.semaphore = opts.semaphore
     this.#maxResponseBytes = opts.maxResponseBytes
+    this.#interpreters = {
+      summary: (res) => interpret(endpoints.summary, res),
+      entities: (res) => interpret(endpoints.entities, res),
+      mostCommonPhrases: (res) => interpret(endpoints.mostCommonPhrases, res),
+    }
   }
 
   get origin (): string { return this.#origin }
@@ -70,34 +82,37 @@ export class UpstreamClient {
   /**
    * Calls one endpoint. `body` is the JSON request body, serialised once per request and shared by its
    * calls. A cancellation while waiting for the permit or during the call rejects with its reason, and
-   * the permit is released exactly once on every path.
+   * the permit is released exactly once on every path. Not async: an in-flight call is the one promise
+   * of its handler (see callUpstream).
    */
-  async call<P extends PartName> (part: P, body: string, ctx: CallContext): Promise<PartValues[P]> {
-    const queuedAt = performance.now()
-    const permit = this.semaphore.tryAcquire() ?? await this.semaphore.acquire(ctx.cancellation)
+  call<P extends PartName> (part: P, body: string, ctx: CallContext): Promise<PartValues[P]> {
+    const permit = this.semaphore.tryAcquire()
+    if (permit !== undefined) return this.#send(part, body, ctx, permit)
+    return this.semaphore.acquire(ctx.deadline).then((granted) => this.#send(part, body, ctx, granted))
+  }
+
+  #send<P extends PartName> (part: P, body: string, ctx: CallContext, permit: Permit): Promise<PartValues[P]> {
+    ctx.calling = true
     const startedAt = performance.now()
-    ctx.onPermit?.(startedAt - queuedAt)
-    let res
-    try {
-      res = await callUpstream({
-        dispatcher: this.#dispatcher,
-        origin: this.#origin,
-        path: this.#paths[part],
-        headers: {
-          'content-type': 'application/json',
-          apikey: this.#apiKey,
-          'x-request-id': ctx.requestId,
-          'request-timeout-ms': String(Math.max(0, Math.floor(ctx.remainingMs()))),
-        },
-        body,
-        maxResponseBytes: this.#maxResponseBytes,
-        cancellation: ctx.cancellation,
-      })
-    } finally {
-      permit.release()
-      this.#recordHold(performance.now() - startedAt)
-    }
-    return interpret(endpoints[part], res)
+    return callUpstream({
+      dispatcher: this.#dispatcher,
+      origin: this.#origin,
+      path: this.#paths[part],
+      headers: {
+        'content-type': 'application/json',
+        apikey: this.#apiKey,
+        'x-request-id': ctx.requestId,
+        'request-timeout-ms': String(Math.floor(ctx.deadline.remainingMs())),
+      },
+      body,
+      maxResponseBytes: this.#maxResponseBytes,
+      cancellation: ctx.deadline,
+      interpret: this.#interpreters[part],
+      settled: () => {
+        permit.release()
+        this.#recordHold(performance.now() - startedAt)
+      },
+    })
   }
 
   #recordHold (ms: number): void {
