@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici'
 import { configSchema } from './config.js'
 import type { Config } from './config.js'
 import problems from './plugins/problems.js'
+import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
 import upstream from './plugins/upstream.js'
 import analyzeRoute from './routes/analyze.js'
@@ -56,6 +57,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(fastifyEnv, { schema: configSchema, data: { ...config }, env: false, dotenv: false })
   await app.register(problems)
+  await app.register(corsPlugin)
   await app.register(overload)
   await app.register(upstream, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
   await app.register(analyzeRoute)

@@ -1,0 +1,32 @@
+// Opt-in CORS (@fastify/cors) for browser frontends on other origins; off unless CORS_ORIGINS is set.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import cors from '@fastify/cors'
+
+/** Parses CORS_ORIGINS: empty (off), `*`, or a comma-separated list of origins. */
+export function corsOrigins (value: string): '*' | string[] | undefined {
+  const trimmed = value.trim()
+  if (trimmed === '') return undefined
+  if (trimmed === '*') return '*'
+  return trimmed.split(',').map((o) => o.trim()).filter((o) => o !== '')
+}
+
+export default fp(async function corsPlugin (app: FastifyInstance) {
+  const origins = corsOrigins(app.config.CORS_ORIGINS)
+  // Off by default: a same-origin frontend or a proxy needs none, and nothing is added to the hot path.
+  if (origins === undefined) return
+  await app.register(cors, {
+    origin: origins,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'x-request-id', 'request-timeout-ms'],
+    // Without these a browser script cannot read the request id, the partial marker, the back-off or the timings.
+    exposedHeaders: ['x-request-id', 'server-timing', 'partial-response', 'retry-after'],
+    maxAge: 600,
+  })
+  // Server-Timing durations are hidden from cross-origin pages unless Timing-Allow-Origin admits them.
+  const allowed = origins === '*' ? undefined : new Set(origins)
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin
+    if (origin !== undefined && (allowed === undefined || allowed.has(origin))) reply.header('timing-allow-origin', origin)
+  })
+}, { name: 'cors', dependencies: ['@fastify/env'] })

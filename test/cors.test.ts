@@ -1,0 +1,47 @@
+// CORS: off by default; when configured, preflights pass for listed origins and the useful headers are exposed.
+import t from 'tap'
+import { request } from 'undici'
+import { build } from './helpers/build.js'
+
+const PAGE = 'http://127.0.0.1:8080'
+
+t.test('without CORS_ORIGINS no CORS header is sent and a preflight is refused', async (t) => {
+  const { url, client, analyze } = await build(t)
+  const res = await analyze({ text: 'Hello there. General Kenobi.' }, { origin: PAGE })
+  t.equal(res.status, 200)
+  t.equal(res.headers['access-control-allow-origin'], undefined)
+  const preflight = await request(`${url}/analyze`, { dispatcher: client, method: 'OPTIONS', headers: { origin: PAGE, 'access-control-request-method': 'POST' } })
+  await preflight.body.dump()
+  t.equal(preflight.statusCode, 405)
+  t.equal(preflight.headers['access-control-allow-origin'], undefined)
+})
+
+t.test('a listed origin passes the preflight and may read the request id, timings and partial marker', async (t) => {
+  const { url, client, analyze } = await build(t, { CORS_ORIGINS: `${PAGE}, https://app.example.com` })
+  const preflight = await request(`${url}/analyze`, {
+    dispatcher: client,
+    method: 'OPTIONS',
+    headers: { origin: PAGE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-request-id' },
+  })
+  await preflight.body.dump()
+  t.equal(preflight.statusCode, 204)
+  t.equal(preflight.headers['access-control-allow-origin'], PAGE)
+  t.match(preflight.headers['access-control-allow-methods'], /POST/)
+  t.match(preflight.headers['access-control-allow-headers'], /content-type/)
+  const res = await analyze({ text: 'Hello there. General Kenobi.' }, { origin: PAGE })
+  t.equal(res.headers['access-control-allow-origin'], PAGE)
+  t.equal(res.headers['access-control-expose-headers'], 'x-request-id, server-timing, partial-response, retry-after')
+  t.equal(res.headers['timing-allow-origin'], PAGE)
+})
+
+t.test('an origin that is not listed gets no CORS grant', async (t) => {
+  const { analyze } = await build(t, { CORS_ORIGINS: 'https://app.example.com' })
+  const res = await analyze({ text: 'Hello there.' }, { origin: 'https://evil.example' })
+  t.equal(res.headers['access-control-allow-origin'], undefined)
+  t.equal(res.headers['timing-allow-origin'], undefined)
+})
+
+t.test('an invalid CORS_ORIGINS stops start-up with its name', async (t) => {
+  const { loadConfig } = await import('../src/config.js')
+  t.throws(() => loadConfig({ CORS_ORIGINS: 'app.example.com' }), /CORS_ORIGINS must match pattern/)
+})
