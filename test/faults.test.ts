@@ -57,6 +57,7 @@ t.test('a 503 then success is retried and reported with its attempts', async (t)
   t.match(res.body.parts.entities, { status: 'ok', attempts: 2 })
   t.match(res.body.parts.summary, { status: 'ok', attempts: 1 })
   t.equal(built.upstream.count('ner'), 2)
+  t.ok(res.ms < 500, `retried within one short backoff (${Math.round(res.ms)} ms)`)
   await leaks.assertClean(t, built)
 })
 
@@ -116,6 +117,7 @@ t.test('one endpoint failing while the others answer gives a partial 200', async
   t.type(res.body.summary, 'string')
   t.match(res.body.parts.entities, { status: 'error', code: 'UPSTREAM_ERROR', upstreamStatus: 500 })
   t.match(res.headers['server-timing'], /entities;dur=[\d.]+;desc="UPSTREAM_ERROR"/)
+  t.ok(res.ms < 500, `answered without waiting on the failed part (${Math.round(res.ms)} ms)`)
   await leaks.assertClean(t, built)
 })
 
@@ -127,6 +129,7 @@ t.test('a required part that fails fails the request, with the others still repo
   t.equal(res.body.code, 'UPSTREAM_ERROR')
   t.match(res.body.detail, /required part entities failed/)
   t.match(res.body.parts.summary, { status: 'ok' })
+  t.ok(res.ms < 500, `failed fast (${Math.round(res.ms)} ms)`)
 })
 
 t.test('a client deadline (header or body) shortens the server one and travels upstream', async (t) => {
