@@ -72,7 +72,7 @@ export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise
       child = undefined
       if (closed) return
       if (Date.now() - startedAt >= STABLE_MS) failures = 0
-      log.error({ pid: next.pid, code, signal, url }, 'text engine exited unexpectedly; restarting')
+      log.error({ enginePid: next.pid, code, signal, url }, 'text engine exited unexpectedly; restarting')
       scheduleRestart()
     })
   }
@@ -96,7 +96,7 @@ export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise
       }
       restarts++
       adopt(next.child)
-      log.info({ pid: next.child.pid, url, restarts }, 'text engine restarted')
+      log.info({ enginePid: next.child.pid, url, restarts }, 'text engine restarted')
     } catch (err) {
       if (closed) return
       log.error({ err, url }, 'text engine restart failed; retrying')
@@ -105,7 +105,7 @@ export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise
   }
 
   adopt(first.child)
-  log.info({ pid: first.child.pid, url }, 'text engine started')
+  log.info({ enginePid: first.child.pid, url }, 'text engine started')
 
   return {
     url,
