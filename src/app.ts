@@ -11,6 +11,7 @@ import problems from './plugins/problems.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
 import upstream from './plugins/upstream.js'
+import metrics from './plugins/metrics.js'
 import analyzeRoute from './routes/analyze.js'
 import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
@@ -60,6 +61,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(corsPlugin)
   await app.register(overload)
   await app.register(upstream, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
+  await app.register(metrics)
   await app.register(analyzeRoute)
   await app.register(healthRoutes)
   await app.register(problemRoutes)

@@ -28,6 +28,7 @@ export const configSchema = {
     MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', default: 1000, minimum: 0, maximum: 600_000 },
     SHUTDOWN_GRACE_MS: { type: 'integer', default: 10_000, minimum: 0, maximum: 600_000 },
     ENGINE_MAX_PHRASES: { type: 'integer', default: 5, minimum: 1, maximum: 100 },
+    METRICS: { type: 'boolean', default: true },
     CORS_ORIGINS: { type: 'string', default: '', pattern: '^\\s*(\\*|(https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*))?\\s*$' },
   },
 } as const
@@ -57,6 +58,8 @@ export interface Config {
   MAX_EVENT_LOOP_DELAY_MS: number
   SHUTDOWN_GRACE_MS: number
   ENGINE_MAX_PHRASES: number
+  /** Serve Prometheus metrics on GET /metrics. */
+  METRICS: boolean
   /** Empty: no CORS. `*`, or origins separated by commas (e.g. https://app.example.com). */
   CORS_ORIGINS: string
 }

@@ -39,6 +39,8 @@ export interface AnalyzerDeps {
 }
 
 export class Analyzer {
+  /** Told of every part's outcome (metrics); must not throw. */
+  onOutcome: ((outcome: PartOutcome) => void) | undefined
   #deps: AnalyzerDeps
 
   constructor (deps: AnalyzerDeps) {
@@ -66,6 +68,7 @@ export class Analyzer {
     }
     const failed: Extract<PartOutcome, { ok: false }>[] = []
     for (const outcome of outcomes) {
+      this.onOutcome?.(outcome)
       analysis.parts[outcome.part] = report(outcome)
       if (outcome.ok) (analysis as unknown as Record<PartName, unknown>)[outcome.part] = outcome.value
       else failed.push(outcome)

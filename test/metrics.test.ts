@@ -1,0 +1,43 @@
+// GET /metrics: Prometheus text with request, part-outcome, permit and circuit figures, and no secrets.
+import t from 'tap'
+import { request } from 'undici'
+import type { Dispatcher } from 'undici'
+import { build, TEST_KEY } from './helpers/build.js'
+
+async function scrape (url: string, client: Dispatcher) {
+  const res = await request(`${url}/metrics`, { dispatcher: client })
+  return { status: res.statusCode, type: res.headers['content-type'], text: await res.body.text() }
+}
+
+t.test('counts requests, part outcomes by code and attempts, and reports permits and circuits', async (t) => {
+  const { url, client, analyze, upstream } = await build(t, { UPSTREAM_CONCURRENCY: 7 })
+  await analyze({ text: 'One. Two.' })
+  upstream.script('ner', { kind: 'status', status: 500 })
+  await analyze({ text: 'One. Two.' })
+  upstream.script('summarize', { kind: 'status', status: 503 }, { kind: 'ok' })
+  await analyze({ text: 'One. Two.', parts: ['summary'] })
+  await analyze({ nope: 1 })
+  await request(`${url}/nowhere/${Math.random()}`, { dispatcher: client }).then((r) => r.body.dump())
+  const m = await scrape(url, client)
+  t.equal(m.status, 200)
+  t.match(m.type, /^text\/plain; version=0\.0\.4/)
+  t.match(m.text, /text_bff_http_requests_total\{route="\/analyze",status="200"\} 3\n/)
+  t.match(m.text, /text_bff_http_requests_total\{route="\/analyze",status="400"\} 1\n/)
+  t.match(m.text, /text_bff_http_requests_total\{route="unmatched",status="404"\} 1\n/, 'unknown paths share one series')
+  t.match(m.text, /text_bff_parts_total\{part="summary",outcome="ok"\} 3\n/)
+  t.match(m.text, /text_bff_parts_total\{part="entities",outcome="ok"\} 1\n/)
+  t.match(m.text, /text_bff_parts_total\{part="entities",outcome="UPSTREAM_ERROR"\} 1\n/)
+  t.match(m.text, /text_bff_upstream_retries_total\{part="summary"\} 1\n/, 'the retry is counted')
+  t.match(m.text, /text_bff_http_request_duration_seconds_count\{route="\/analyze"\} 4\n/)
+  t.match(m.text, /text_bff_upstream_permits_limit 7\n/)
+  t.match(m.text, /text_bff_upstream_permits_in_use 0\n/)
+  t.match(m.text, /text_bff_upstream_queue_waiting 0\n/)
+  t.match(m.text, /text_bff_circuit_state\{part="entities"\} 0\n/)
+  t.match(m.text, /process_cpu_user_seconds_total/, 'with the process defaults')
+  t.notMatch(m.text, TEST_KEY)
+})
+
+t.test('METRICS=false serves no /metrics', async (t) => {
+  const { url, client } = await build(t, { METRICS: false })
+  t.equal((await scrape(url, client)).status, 404)
+})
