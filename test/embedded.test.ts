@@ -1,23 +1,16 @@
 // Zero configuration: the app starts the embedded engine, serves real analyses, stays responsive, survives its crash.
 import t from 'tap'
 import type { Test } from 'tap'
-import { Agent, request } from 'undici'
-import { buildApp } from '../src/app.js'
+import { request } from 'undici'
 import { loadConfig } from '../src/config.js'
-import { post } from './helpers/build.js'
+import { listenApp, post } from './helpers/build.js'
 
 const BIOGRAPHY = 'Marie Curie was born in Warsaw in 1867. She moved to Paris in 1891 and studied physics at the University of Paris. ' +
   'In 1903 she shared the Nobel Prize in Physics with Pierre Curie and Henri Becquerel. ' +
   'She later won a second Nobel Prize, in Chemistry, in 1911. Marie Curie died in 1934 in France.'
 
-async function zeroConfig (t: Test, env: Record<string, unknown> = {}) {
-  const app = await buildApp({ config: loadConfig({ MAX_EVENT_LOOP_DELAY_MS: 0, ...env }) })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
-  const client = new Agent({ keepAliveTimeout: 500 })
-  t.teardown(async () => { await app.close(); await client.close() })
-  return { app, url, client }
+function zeroConfig (t: Test, env: Record<string, unknown> = {}) {
+  return listenApp(t, loadConfig({ MAX_EVENT_LOOP_DELAY_MS: 0, ...env }))
 }
 
 t.test('with no TEXT_API_URL it serves real analyses from the embedded engine', async (t) => {

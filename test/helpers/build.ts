@@ -5,6 +5,8 @@ import { Agent, request } from 'undici'
 import type { Dispatcher } from 'undici'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import type { Config } from '../../src/config.js'
+import type { FastifyBaseLogger } from 'fastify'
 import { startFakeUpstream } from './fake-upstream.js'
 import type { FakeUpstream } from './fake-upstream.js'
 
@@ -34,16 +36,8 @@ export async function build (t: Teardown, env: Record<string, unknown> = {}): Pr
     UPSTREAM_RETRY_BASE_MS: 5,
     ...env,
   })
-  const app = await buildApp({ config, logger: pino({ level: 'debug' }, sink) })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
-  const client = new Agent({ keepAliveTimeout: 500 })
-  t.teardown(async () => {
-    await app.close()
-    await client.close()
-    await upstream.close()
-  })
+  const { app, url, client } = await listenApp(t, config, pino({ level: 'debug' }, sink))
+  t.teardown(() => upstream.close())
   return {
     app,
     upstream,
@@ -52,6 +46,23 @@ export async function build (t: Teardown, env: Record<string, unknown> = {}): Pr
     client,
     analyze: (body, headers = {}) => post(client, `${url}/analyze`, body, headers),
   }
+}
+
+/**
+ * Builds the app from `config`, listens on a loopback port, and gives a client Agent of the test's own;
+ * the app and the Agent close at teardown.
+ */
+export async function listenApp (t: Teardown, config: Config, logger?: FastifyBaseLogger) {
+  const app = await buildApp(logger === undefined ? { config } : { config, logger })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
+  const client = new Agent({ keepAliveTimeout: 500 })
+  t.teardown(async () => {
+    await app.close()
+    await client.close()
+  })
+  return { app, url, client }
 }
 
 export async function post (dispatcher: Dispatcher, url: string, body: unknown, headers: Record<string, string> = {}) {
