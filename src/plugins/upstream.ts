@@ -8,7 +8,7 @@ import type { Config } from '../config.js'
 import type { EmbeddedEngine } from '../engine/embedded.js'
 import { createAgent } from '../upstream/agent.js'
 import { UpstreamClient } from '../upstream/client.js'
-import { partNames } from '../upstream/endpoints.js'
+import { endpoints, partNames } from '../upstream/endpoints.js'
 import type { PartName } from '../upstream/endpoints.js'
 import { EndpointGuard } from '../upstream/guard.js'
 import { Semaphore } from '../upstream/semaphore.js'
@@ -67,7 +67,7 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
     semaphore: new Semaphore(config.UPSTREAM_CONCURRENCY, config.UPSTREAM_QUEUE_LIMIT),
     maxResponseBytes: config.UPSTREAM_MAX_RESPONSE_BYTES,
   })
-  const guards = Object.fromEntries(partNames.map((part) => [part, new EndpointGuard(client.pathOf(part), {
+  const guards = Object.fromEntries(partNames.map((part) => [part, new EndpointGuard(endpoints[part].path, {
     failureRatio: config.BREAKER_FAILURE_RATIO,
     minCalls: config.BREAKER_MIN_CALLS,
     windowMs: config.BREAKER_WINDOW_MS,

@@ -71,9 +71,6 @@ export class UpstreamClient {
 
   get origin (): string { return this.#origin }
 
-  /** The endpoint's name as the upstream knows it (e.g. `summarize`). */
-  pathOf (part: PartName): string { return endpoints[part].path }
-
   /** Smoothed permit hold time (ms) and how many calls it is based on. */
   get holdStats (): { ms: number, samples: number } {
     return { ms: this.#holdMs, samples: this.#holdSamples }
