@@ -40,6 +40,7 @@ const config = {
   pin: pinPlan(process.env.BENCH_PIN || 'auto'),
   profile: process.env.BENCH_PROFILE === '1',
   serviceEntry: resolve(root, process.env.BENCH_SERVICE_ENTRY || 'dist/server.js'),
+  floorEntry: resolve(root, process.env.BENCH_FLOOR_ENTRY || 'bench/floor.js'),
   out: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(benchDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
   keepLogs: process.env.BENCH_KEEP_LOGS === '1'
 }
@@ -113,7 +114,7 @@ async function upstreamJson (port, path, method = 'GET') {
 async function startTarget (target, s, upstreamPort) {
   const port = await freePort()
   const flags = config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}-${s.name}-${Date.now()}.cpuprofile`] : []
-  const entry = target === 'service' ? config.serviceEntry : join(benchDir, 'floor.js')
+  const entry = target === 'service' ? config.serviceEntry : config.floorEntry
   const proc = start({
     name: target,
     argv: [process.execPath, ...flags, entry],
@@ -199,8 +200,8 @@ async function runScenario (s) {
     /** @type {Record<string, Awaited<ReturnType<typeof round>>[]>} */
     const rounds = Object.fromEntries(config.targets.map((t) => [t, []]))
     for (let r = 0; r < config.rounds; r++) {
-      // A B A B: drift on the machine lands on both targets alike.
-      for (const p of procs) {
+      // A B B A A B …: drift on the machine lands on both targets alike, and neither always goes first.
+      for (const p of r % 2 === 0 ? procs : [...procs].reverse()) {
         await sleep(config.pauseS * 1000)
         const result = await round(p, upstream, s)
         rounds[p.name]?.push(result)
