@@ -1,8 +1,11 @@
 // Prometheus metrics on GET /metrics (prom-client): requests, per-part outcomes, permits, queue, circuits.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { partNames } from '../upstream/endpoints.js'
+import type { PartName } from '../upstream/endpoints.js'
+import { TalliedHistogram } from './tally.js'
+import type { HistogramTally } from './tally.js'
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 const CIRCUIT = { closed: 0, 'half-open': 1, open: 2 } as const
@@ -13,10 +16,37 @@ export default fp(async function metrics (app: FastifyInstance) {
   collectDefaultMetrics({ register: registry })
   const registers = [registry]
 
-  const requests = new Counter({ name: 'text_bff_http_requests_total', help: 'HTTP requests answered, by route and status', labelNames: ['route', 'status'], registers })
-  const requestSeconds = new Histogram({ name: 'text_bff_http_request_duration_seconds', help: 'Time to answer, by route', labelNames: ['route'], buckets: SECONDS, registers })
-  const parts = new Counter({ name: 'text_bff_parts_total', help: 'Analysis parts computed, by part and outcome (ok or the error code)', labelNames: ['part', 'outcome'], registers })
-  const retries = new Counter({ name: 'text_bff_upstream_retries_total', help: 'Upstream attempts beyond the first, by part', labelNames: ['part'], registers })
+  // The request path only adds to plain numbers (see tally.ts); the counters are filled in when scraped.
+  const byRoute = new Map<string, { statuses: Map<number, number>, seconds: HistogramTally }>()
+  const byPart = Object.fromEntries(partNames.map((p) => [p, { ok: 0, failed: new Map<string, number>(), retries: 0 }])) as
+    Record<PartName, { ok: number, failed: Map<string, number>, retries: number }>
+
+  new Counter({
+    name: 'text_bff_http_requests_total', help: 'HTTP requests answered, by route and status', labelNames: ['route', 'status'], registers,
+    collect () {
+      this.reset()
+      for (const [route, { statuses }] of byRoute) for (const [status, n] of statuses) this.inc({ route, status: String(status) }, n)
+    },
+  })
+  const requestSeconds = new TalliedHistogram({ name: 'text_bff_http_request_duration_seconds', help: 'Time to answer, by route', labelNames: ['route'] as const, buckets: SECONDS, registers })
+  new Counter({
+    name: 'text_bff_parts_total', help: 'Analysis parts computed, by part and outcome (ok or the error code)', labelNames: ['part', 'outcome'], registers,
+    collect () {
+      this.reset()
+      for (const part of partNames) {
+        const s = byPart[part]
+        if (s.ok > 0) this.inc({ part, outcome: 'ok' }, s.ok)
+        for (const [outcome, n] of s.failed) this.inc({ part, outcome }, n)
+      }
+    },
+  })
+  new Counter({
+    name: 'text_bff_upstream_retries_total', help: 'Upstream attempts beyond the first, by part', labelNames: ['part'], registers,
+    collect () {
+      this.reset()
+      for (const part of partNames) if (byPart[part].retries > 0) this.inc({ part }, byPart[part].retries)
+    },
+  })
 
   const { client, guards } = app.upstream
   const sem = client.semaphore
@@ -33,28 +63,23 @@ export default fp(async function metrics (app: FastifyInstance) {
     new Gauge({ name: 'text_bff_engine_restarts', help: 'Times the embedded engine was restarted after dying', registers, collect () { this.set(engine.restarts) } })
   }
 
-  // Each inc or observe hashes its labels (a few hundred ns), so the per-request set is kept small:
-  // one counter and one histogram per request, one counter per part, retries only when they happen.
-  // Measured under the CPU-bound benchmark; per-part duration histograms cost more than they told.
-  const okParts = Object.fromEntries(partNames.map((p) => [p, parts.labels(p, 'ok')]))
   app.analyzer.onOutcome = (outcome) => {
-    if (outcome.ok) okParts[outcome.part]!.inc()
-    else parts.labels(outcome.part, outcome.failure.code).inc()
-    if (outcome.attempts > 1) retries.labels(outcome.part).inc(outcome.attempts - 1)
+    const s = byPart[outcome.part]
+    if (outcome.ok) s.ok++
+    else s.failed.set(outcome.failure.code, (s.failed.get(outcome.failure.code) ?? 0) + 1)
+    if (outcome.attempts > 1) s.retries += outcome.attempts - 1
   }
-  const byRouteStatus = new Map<string, { count: ReturnType<typeof requests.labels>, seconds: ReturnType<typeof requestSeconds.labels> }>()
   // A callback hook: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched paths share one label, so scanners cannot grow the series without bound.
     const route = request.routeOptions.url ?? 'unmatched'
-    const key = `${route} ${reply.statusCode}`
-    let m = byRouteStatus.get(key)
-    if (m === undefined) {
-      m = { count: requests.labels(route, String(reply.statusCode)), seconds: requestSeconds.labels(route) }
-      byRouteStatus.set(key, m)
+    let r = byRoute.get(route)
+    if (r === undefined) {
+      r = { statuses: new Map(), seconds: requestSeconds.tally(route) }
+      byRoute.set(route, r)
     }
-    m.count.inc()
-    m.seconds.observe(reply.elapsedTime / 1000)
+    r.statuses.set(reply.statusCode, (r.statuses.get(reply.statusCode) ?? 0) + 1)
+    r.seconds.observe(reply.elapsedTime / 1000)
     done()
   })
 
