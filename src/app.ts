@@ -52,6 +52,11 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Every body schema has additionalProperties: false, so a __proto__ or constructor key is refused
+    // by validation, naming the field, and nothing merges request objects. secure-json-parse's scan of
+    // every body for those keys would be a second check, paid on every request.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
   })
   // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')

@@ -35,6 +35,15 @@ t.test('400 VALIDATION_FAILED names the field and the limit', async (t) => {
   t.equal(upstream.calls.length, 0, 'nothing invalid reached the upstream')
 })
 
+t.test('__proto__ and constructor keys are refused as unknown fields, at the top level and nowhere else', async (t) => {
+  const { analyze, upstream } = await build(t)
+  assertProblem(t, await analyze('{"text": "hi", "__proto__": {"polluted": true}}'), 400, 'VALIDATION_FAILED', /unknown field "__proto__"/)
+  assertProblem(t, await analyze('{"text": "hi", "constructor": {"prototype": {"polluted": true}}}'), 400, 'VALIDATION_FAILED', /unknown field "constructor"/)
+  assertProblem(t, await analyze('{"text": "hi", "parts": [{"__proto__": {}}]}'), 400, 'VALIDATION_FAILED', /^parts\[0\] must be a string$/)
+  t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no prototype was touched')
+  t.equal(upstream.calls.length, 0)
+})
+
 t.test('a text at exactly the limit is accepted, counted in characters not bytes', async (t) => {
   const { analyze } = await build(t, { MAX_TEXT_CHARS: 100 })
   const res = await analyze({ text: 'é'.repeat(100) })
