@@ -24,7 +24,8 @@ export async function runPart<P extends PartName> (
   deps: { client: UpstreamClient, guard: EndpointGuard, retry: RetryPolicy },
 ): Promise<PartOutcome<P>> {
   const { client, guard, retry } = deps
-  const startedAt = performance.now()
+  // Parts start with their request, so a part's time counts from the scope's start, as its deadline does.
+  const startedAt = scope.startedAt
   let attempts = 0
   let sleeping = false
   const ctx: CallContext = { deadline: scope, requestId, calling: false }

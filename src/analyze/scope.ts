@@ -1,5 +1,5 @@
 // A request's deadline and cancellation scope: one timer per request, however many calls it makes.
-import type { Cancellation } from '../upstream/cancellation.js'
+import type { CancelListener, Cancellation } from '../upstream/cancellation.js'
 import { UpstreamFailure } from '../upstream/failure.js'
 
 /**
@@ -10,7 +10,7 @@ export class Scope implements Cancellation {
   readonly startedAt: number
   readonly deadline: number
   reason: Error | undefined
-  #listeners = new Set<(reason: Error) => void>()
+  #listeners = new Set<CancelListener>()
   #timer: NodeJS.Timeout | undefined
 
   constructor (budgetMs: number, now = performance.now()) {
@@ -26,9 +26,12 @@ export class Scope implements Cancellation {
     return Math.max(0, this.deadline - now)
   }
 
-  onCancel (fn: (reason: Error) => void): () => void {
-    this.#listeners.add(fn)
-    return () => { this.#listeners.delete(fn) }
+  addListener (listener: CancelListener): void {
+    this.#listeners.add(listener)
+  }
+
+  removeListener (listener: CancelListener): void {
+    this.#listeners.delete(listener)
   }
 
   cancel (reason: Error): void {
@@ -36,7 +39,7 @@ export class Scope implements Cancellation {
     this.reason = reason
     const listeners = [...this.#listeners]
     this.dispose()
-    for (const fn of listeners) fn(reason)
+    for (const l of listeners) l.cancelled(reason)
   }
 
   /** Stops the timer; call once the request is answered. Listeners still registered are dropped. */

@@ -1,6 +1,6 @@
 // One POST to the upstream through the shared dispatcher, cancellable, with a bounded response body.
 import type { Dispatcher } from 'undici'
-import type { Cancellation } from './cancellation.js'
+import type { CancelListener, Cancellation } from './cancellation.js'
 import { UpstreamFailure, parseRetryAfter } from './failure.js'
 
 export interface UpstreamResponse {
@@ -44,7 +44,7 @@ export function callUpstream<T> (opts: CallOptions<T>): Promise<T> {
   }
   return new Promise((resolve, reject) => {
     const handler = new CollectHandler(opts, resolve, reject)
-    handler.unregister = opts.cancellation.onCancel((reason) => handler.cancel(reason))
+    opts.cancellation.addListener(handler)
     try {
       opts.dispatcher.dispatch({
         origin: opts.origin,
@@ -55,13 +55,13 @@ export function callUpstream<T> (opts: CallOptions<T>): Promise<T> {
       }, handler)
     } catch (err) {
       // undici rejects bad options synchronously; the call still ends through the one path.
-      handler.cancel(err as Error)
+      handler.cancelled(err as Error)
     }
   })
 }
 
-class CollectHandler<T> implements Dispatcher.DispatchHandler {
-  unregister: (() => void) | undefined
+class CollectHandler<T> implements Dispatcher.DispatchHandler, CancelListener {
+  #cancellation: Cancellation
   #maxBytes: number
   #interpret: (res: UpstreamResponse) => T
   #settledHook: () => void
@@ -78,6 +78,7 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler {
   #size = 0
 
   constructor (opts: CallOptions<T>, resolve: (value: T) => void, reject: (err: Error) => void) {
+    this.#cancellation = opts.cancellation
     this.#maxBytes = opts.maxResponseBytes
     this.#interpret = opts.interpret
     this.#settledHook = opts.settled
@@ -85,7 +86,8 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler {
     this.#reject = reject
   }
 
-  cancel (reason: Error): void {
+  /** The cancellation's reason, or undici's synchronous refusal: the call ends with it. */
+  cancelled (reason: Error): void {
     if (this.#settled) return
     this.#fail(reason)
     if (this.#controller === undefined) this.#pendingAbort = reason
@@ -119,7 +121,7 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler {
   onResponseEnd (): void {
     if (this.#settled) return
     this.#settled = true
-    this.unregister?.()
+    this.#cancellation.removeListener(this)
     this.#settledHook()
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size)
     try {
@@ -145,7 +147,7 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler {
     if (this.#settled) return
     this.#settled = true
     this.#chunks = []
-    this.unregister?.()
+    this.#cancellation.removeListener(this)
     this.#settledHook()
     this.#reject(err)
   }

@@ -5,24 +5,37 @@
  * Hand-written instead of AbortSignal: an EventTarget listener per upstream call is a measurable cost on
  * the hot path, and these listeners are registered and removed several times per request.
  */
+/** Told once when a Cancellation it listens to is cancelled. */
+export interface CancelListener {
+  cancelled (reason: Error): void
+}
+
 export interface Cancellation {
   /** Set once cancelled; never cleared. */
   readonly reason: Error | undefined
-  /** Runs `fn` on cancellation (at most once). Returns a function that unregisters it. */
-  onCancel (fn: (reason: Error) => void): () => void
+  /**
+   * Calls `listener.cancelled(reason)` on cancellation, at most once, unless it was removed first.
+   * Listeners are objects the caller already has (a call's handler, a queue entry), not closures, so
+   * listening costs no allocation.
+   */
+  addListener (listener: CancelListener): void
+  removeListener (listener: CancelListener): void
 }
 
 /** Resolves after `ms`, or rejects with the reason as soon as `cancellation` is cancelled. */
 export function sleep (ms: number, cancellation: Cancellation): Promise<void> {
   if (cancellation.reason !== undefined) return Promise.reject(cancellation.reason)
   return new Promise((resolve, reject) => {
+    const listener: CancelListener = {
+      cancelled (reason) {
+        clearTimeout(timer)
+        reject(reason)
+      },
+    }
     const timer = setTimeout(() => {
-      unregister()
+      cancellation.removeListener(listener)
       resolve()
     }, ms)
-    const unregister = cancellation.onCancel((reason) => {
-      clearTimeout(timer)
-      reject(reason)
-    })
+    cancellation.addListener(listener)
   })
 }

@@ -1,5 +1,5 @@
 // A FIFO counting semaphore with a bounded wait queue, cancellable waits and release-exactly-once permits.
-import type { Cancellation } from './cancellation.js'
+import type { CancelListener, Cancellation } from './cancellation.js'
 
 /**
  * Hand-written: the maintained libraries (p-limit, async-sema, @henrygd/semaphore) lack at least one of
@@ -19,10 +19,9 @@ export interface Permit {
   release (): void
 }
 
-interface Waiter {
+interface Waiter extends CancelListener {
   resolve (permit: Permit): void
-  reject (err: Error): void
-  unregister: (() => void) | undefined
+  cancellation: Cancellation | undefined
   /** Set when cancelled while queued; the entry is skipped when it reaches the head. */
   gone: boolean
 }
@@ -65,14 +64,17 @@ export class Semaphore {
     if (cancellation?.reason !== undefined) return Promise.reject(cancellation.reason)
     if (this.#waiting >= this.queueLimit) return Promise.reject(new QueueFullError(this.queueLimit))
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, unregister: undefined, gone: false }
-      if (cancellation !== undefined) {
-        waiter.unregister = cancellation.onCancel((reason) => {
+      const waiter: Waiter = {
+        resolve,
+        cancellation,
+        gone: false,
+        cancelled: (reason) => {
           waiter.gone = true
           this.#waiting--
           reject(reason)
-        })
+        },
       }
+      cancellation?.addListener(waiter)
       this.#queue.push(waiter)
       this.#waiting++
     })
@@ -96,7 +98,7 @@ export class Semaphore {
       this.#queue[this.#head++] = undefined
       if (waiter === undefined || waiter.gone) continue
       this.#waiting--
-      waiter.unregister?.()
+      waiter.cancellation?.removeListener(waiter)
       this.#compact()
       waiter.resolve(this.#permit())
       return
