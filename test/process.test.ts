@@ -33,14 +33,18 @@ t.test('SIGTERM under load: in-flight requests finish, new connections are refus
   const upstream = await startFakeUpstream()
   t.teardown(() => upstream.close())
   upstream.script('*', { kind: 'ok', delayMs: 400 })
-  const server = await spawnServer({ TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k', LOG_LEVEL: 'info' }, testPort(1))
+  // Permits for every call, so each request's arrival shows upstream: 40 requests × 3 parts.
+  const server = await spawnServer({ TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k', LOG_LEVEL: 'info', UPSTREAM_CONCURRENCY: '256' }, testPort(1))
   t.teardown(() => { server.child.kill('SIGKILL') })
   const client = new Agent({ connections: 50 })
   t.teardown(() => client.close())
   const inFlight = Array.from({ length: 40 }, (_, i) => request(`${server.url}/analyze`, {
     dispatcher: client, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `Request ${i}. Short.` }),
   }).then(async (res) => ({ status: res.statusCode, body: await res.body.json() as { summary: string } })))
-  while (upstream.inFlight < 30) await new Promise((resolve) => setTimeout(resolve, 10))
+  // Only requests the server has read are owed an answer: Node's server.close() drops connections
+  // that carry no request yet. So the signal goes once every request has its calls upstream.
+  while (upstream.calls.length < 120) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.ok(upstream.inFlight > 0, 'the signal comes while calls are in flight')
   server.child.kill('SIGTERM')
   await new Promise((resolve) => setTimeout(resolve, 100))
   const late = await request(`${server.url}/healthz`, { dispatcher: new Agent() }).then((r) => r.statusCode, (err: Error & { code?: string }) => err.code)
