@@ -1,22 +1,22 @@
 // The narrow cancellation interface that the semaphore, the upstream call and the sleeps accept.
 
-/**
- * Something that may be cancelled once, with a reason. The request's deadline scope implements it.
- * Hand-written instead of AbortSignal: an EventTarget listener per upstream call is a measurable cost on
- * the hot path, and these listeners are registered and removed several times per request.
- */
 /** Told once when a Cancellation it listens to is cancelled. */
 export interface CancelListener {
   cancelled (reason: Error): void
 }
 
+/**
+ * Something that may be cancelled once, with a reason. The request's deadline scope implements it.
+ * Hand-written instead of AbortSignal: an EventTarget listener per upstream call is a measurable cost on
+ * the hot path, and these listeners are registered and removed several times per request.
+ */
 export interface Cancellation {
   /** Set once cancelled; never cleared. */
   readonly reason: Error | undefined
   /**
    * Calls `listener.cancelled(reason)` on cancellation, at most once, unless it was removed first.
-   * Listeners are objects the caller already has (a call's handler, a queue entry), not closures, so
-   * listening costs no allocation.
+   * Listeners are objects the caller already has (a call's handler, a queue entry), so listening adds
+   * no closure per call.
    */
   addListener (listener: CancelListener): void
   removeListener (listener: CancelListener): void
