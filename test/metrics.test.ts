@@ -54,7 +54,7 @@ t.test('a tallied histogram counts a value equal to a bound in that bound, and e
   t.match(text, 'x_seconds_sum{route="/a"} 8.65\nx_seconds_count{route="/a"} 5\n')
   t.match(text, 'x_seconds_bucket{route="/b",le="1"} 0\nx_seconds_bucket{route="/b",le="+Inf"} 1\n')
   const json = await registry.getMetricsAsJSON()
-  t.equal(json[0]?.values.length, 10, 'four series per label value for two bounds, as JSON too')
+  t.equal(json[0]?.values.length, 10, 'two label values × (three buckets, sum, count), as JSON too')
 })
 
 t.test('METRICS=false serves no /metrics', async (t) => {
