@@ -7,7 +7,7 @@ import fastifyEnv from '@fastify/env'
 import type { Dispatcher } from 'undici'
 import { configSchema } from './config.js'
 import type { Config } from './config.js'
-import problems from './plugins/problems.js'
+import problems, { frameworkError } from './plugins/problems.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
 import upstream from './plugins/upstream.js'
@@ -57,6 +57,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     // every body for those keys would be a second check, paid on every request.
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
+    frameworkErrors: frameworkError,
   })
   // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')

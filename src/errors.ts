@@ -6,6 +6,7 @@
  */
 export const errorCodes = {
   INVALID_JSON: { status: 400, title: 'Request body is not valid JSON' },
+  INVALID_URL: { status: 400, title: 'Request URL is malformed' },
   VALIDATION_FAILED: { status: 400, title: 'Request body is invalid' },
   NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },

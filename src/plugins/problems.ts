@@ -1,6 +1,8 @@
 // Every error becomes an RFC 9457 problem document with a stable code; nothing a client sends yields a 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import FindMyWay from 'find-my-way'
+import type { HTTPMethod } from 'find-my-way'
 import { ServiceError, toProblem } from '../errors.js'
 import type { ErrorCode } from '../errors.js'
 import { validationDetail } from './validation-detail.js'
@@ -8,7 +10,7 @@ import { validationDetail } from './validation-detail.js'
 /** Of an oversized body, read and discard at most this much before answering 413 and closing. */
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024
 const DRAIN_TIMEOUT_MS = 2000
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const
+const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
 
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, err: ServiceError): FastifyReply {
   if (err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS))
@@ -17,6 +19,18 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, err: 
     .header('x-request-id', request.id)
     .type('application/problem+json')
     .send(toProblem(err, request.id))
+}
+
+/**
+ * Fastify's router errors, which it answers outside the error handler unless given this as its
+ * `frameworkErrors` option: a path that is not valid percent-encoding, or a parameter too long.
+ */
+export function frameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?', 1)[0]!
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(request, reply, new ServiceError('NOT_FOUND', `there is no route ${request.method} ${path}: a path segment is longer than ${request.server.initialConfig.maxParamLength} characters`))
+  }
+  return sendProblem(request, reply, new ServiceError('INVALID_URL', `the request path is not valid percent-encoding: ${JSON.stringify(path)}`))
 }
 
 /** Fastify's own errors, by code, as ours. */
@@ -91,9 +105,22 @@ export default fp(async function problems (app: FastifyInstance) {
     return sendProblem(request, reply, serviceError)
   })
 
+  // Which methods a path allows, for 405. A client's URL is only ever *matched* (find), never handed to
+  // an API that parses it as a route pattern: app.hasRoute/findRoute read `*`, `:x` and `(…)` as
+  // pattern syntax and throw on some of them. A shadow router of find-my-way (Fastify's own), with
+  // Fastify's matching options, holds every route the app registers.
+  const { caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, useSemicolonDelimiter } = app.initialConfig
+  // find-my-way reads useSemicolonDelimiter, though its types leave it out.
+  const shadow = FindMyWay({ caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, ...{ useSemicolonDelimiter } })
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (METHODS.includes(method as HTTPMethod) && !shadow.hasRoute(method as HTTPMethod, route.url)) shadow.on(method as HTTPMethod, route.url, noop)
+    }
+  })
+
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?', 1)[0]!
-    const allowed = METHODS.filter((method) => method !== request.method && app.hasRoute({ url: path, method }))
+    const allowed = METHODS.filter((method) => method !== request.method && shadow.find(method, request.url) !== null)
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '))
       return sendProblem(request, reply, new ServiceError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`))
@@ -101,3 +128,5 @@ export default fp(async function problems (app: FastifyInstance) {
     return sendProblem(request, reply, new ServiceError('NOT_FOUND', `there is no route ${request.method} ${path}`))
   })
 }, { name: 'problems' })
+
+function noop (): void {}
