@@ -51,7 +51,13 @@ const POLITICAL = new Set(['Country', 'City', 'Region'])
 const POSSESSIVE = /['’]s$/u
 
 export function ner (text: string): Entity[] {
-  const candidates = [...fromCompromise(text), ...fromWink(readDocument(text))]
+  return nerOf(readDocument(text))
+}
+
+/** The same, from a document already read (the three analyses of one text share it). */
+export function nerOf (doc: Document): Entity[] {
+  const text = doc.text
+  const candidates = [...fromCompromise(text), ...fromWink(doc)]
   // Earliest first, longest first at the same start; a later overlapping span loses.
   candidates.sort((a, b) => a.start - b.start || b.end - a.end)
   const entities: Entity[] = []

@@ -1,6 +1,6 @@
 // The most frequent noun phrases of a text, from wink-nlp's part-of-speech tags.
 import { readDocument } from './document.js'
-import type { Token } from './document.js'
+import type { Document, Token } from './document.js'
 
 export const DEFAULT_MAX_PHRASES = 5
 // Longer runs are rare and mostly mis-tags; the cap keeps sub-phrase counting linear.
@@ -24,10 +24,16 @@ interface Tally {
  * not count as "Ada" or "Lovelace".
  */
 export function mostCommonPhrases (text: string, max: number = DEFAULT_MAX_PHRASES): string[] {
+  return mostCommonPhrasesOf(readDocument(text), max)
+}
+
+/** The same, from a document already read (the three analyses of one text share it). */
+export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PHRASES): string[] {
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`)
+  const text = doc.text
   const tallies = new Map<string, Tally>()
   // punctuation, and a sentence's end with it, breaks a run
-  for (const chunk of chunks(readDocument(text).tokens)) {
+  for (const chunk of chunks(doc.tokens)) {
     for (let from = 0; from < chunk.length; from++) {
       for (let to = from; to < Math.min(chunk.length, from + MAX_PHRASE_WORDS); to++) {
         const words = chunk.slice(from, to + 1)

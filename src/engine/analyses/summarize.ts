@@ -20,12 +20,16 @@ const LETTER = /\p{L}/u
  * a sentence scores the weights of its distinct content words over the square root of its length.
  */
 export function summarize (text: string, opts: SummarizeOptions = {}): string {
+  return summarizeDocument(readDocument(text), opts)
+}
+
+/** The same, from a document already read (the three analyses of one text share it). */
+export function summarizeDocument (doc: Document, opts: SummarizeOptions = {}): string {
   if (opts.sentences !== undefined && (!Number.isInteger(opts.sentences) || opts.sentences < 1)) {
     throw new RangeError(`sentences must be a positive integer, got ${opts.sentences}`)
   }
-  const doc = readDocument(text)
   const all = doc.sentences
-  if (all.length <= 1) return text.trim()
+  if (all.length <= 1) return doc.text.trim()
   const keep = opts.sentences ?? Math.min(DEFAULT_MAX_SENTENCES, Math.max(1, Math.round(all.length * SHARE)))
   if (keep >= all.length) return all.map((s) => clean(doc, s)).join(' ')
 
