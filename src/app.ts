@@ -1,16 +1,17 @@
-// Builds the Fastify app from a validated config; registering in order, this file is the table of contents.
+// Builds the Fastify app from an environment; registering in order, this file is the table of contents.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import Fastify from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fastifyEnv from '@fastify/env'
 import type { Dispatcher } from 'undici'
-import { configSchema } from './config.js'
-import type { Config } from './config.js'
+import { checkConfig, configSchema, toConfigError } from './config.js'
 import problems, { frameworkError } from './plugins/problems.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
+import engine from './plugins/engine.js'
 import upstream from './plugins/upstream.js'
+import analyzer from './plugins/analyzer.js'
 import metrics from './plugins/metrics.js'
 import analyzeRoute from './routes/analyze.js'
 import healthRoutes from './routes/health.js'
@@ -18,7 +19,8 @@ import problemRoutes from './routes/problems.js'
 import { RequestLog } from './request-log.js'
 
 export interface AppOptions {
-  config: Config
+  /** Where the configuration comes from (process.env, or a test's values); validated here, once, by @fastify/env. */
+  env: Record<string, unknown>
   /** A pino logger (server.ts passes the process's); none means silent. */
   logger?: FastifyBaseLogger
   /** Upstream dispatcher to use instead of a new Agent (tests, benchmarks). */
@@ -33,21 +35,12 @@ function requestId (req: IncomingMessage): string {
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID()
 }
 
-/**
- * The request body may hold MAX_TEXT_CHARS characters of text, each up to 6 bytes when JSON-escaped
- * (\uXXXX), plus the small other fields.
- */
-export function bodyLimitFor (maxTextChars: number): number {
-  return maxTextChars * 6 + 4096
-}
-
+/** Rejects with a ConfigError naming the variable when the environment is invalid. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
-  const { config } = opts
   const app = Fastify({
     ...(opts.logger === undefined ? { logger: false } : { loggerInstance: opts.logger }),
     genReqId: requestId,
     logController: new RequestLog(),
-    bodyLimit: bodyLimitFor(config.MAX_TEXT_CHARS),
     // Behind a load balancer the idle timeout must outlast the balancer's (commonly 60 s).
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
@@ -62,11 +55,18 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
 
-  await app.register(fastifyEnv, { schema: configSchema, data: { ...config }, env: false, dotenv: false })
+  try {
+    await app.register(fastifyEnv, { schema: configSchema, data: opts.env, env: false, dotenv: false })
+  } catch (err) {
+    throw toConfigError(err)
+  }
+  checkConfig(app.config)
   await app.register(problems)
   await app.register(corsPlugin)
   await app.register(overload)
-  await app.register(upstream, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
+  await app.register(engine)
+  await app.register(upstream, { dispatcher: opts.dispatcher })
+  await app.register(analyzer)
   await app.register(metrics)
   await app.register(analyzeRoute)
   await app.register(healthRoutes)

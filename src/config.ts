@@ -1,6 +1,36 @@
-// The one validated configuration: a JSON schema over the environment, with defaults.
+// The configuration: the process's logging (read before the app exists) and the app's, each validated once.
 import envSchema from 'env-schema'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's validated configuration (@fastify/env). */
+    config: Config
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/**
+ * Where and how much the process logs. The logger has to exist before the app does (Fastify takes it at
+ * construction), so these two are read by server.ts with env-schema, the validator @fastify/env runs.
+ */
+export const logConfigSchema = {
+  type: 'object',
+  required: [],
+  additionalProperties: true,
+  properties: {
+    LOG_LEVEL: { type: 'string', default: 'info', enum: LOG_LEVELS },
+    LOG_FILE: { type: 'string', default: '' },
+  },
+} as const
+
+export interface LogConfig {
+  LOG_LEVEL: typeof LOG_LEVELS[number]
+  /** Empty: logs go to stdout. */
+  LOG_FILE: string
+}
+
+/** Everything else, validated by @fastify/env when the app registers it. */
 export const configSchema = {
   type: 'object',
   required: [],
@@ -8,8 +38,6 @@ export const configSchema = {
   properties: {
     HOST: { type: 'string', default: '127.0.0.1', minLength: 1 },
     PORT: { type: 'integer', default: 3000, minimum: 0, maximum: 65535 },
-    LOG_LEVEL: { type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
-    LOG_FILE: { type: 'string', default: '' },
     TEXT_API_URL: { type: 'string', default: '', pattern: '^(https?://[^\\s/?#]+(/[^\\s?#]*)?)?$' },
     TEXT_API_KEY: { type: 'string', default: '' },
     MAX_TEXT_CHARS: { type: 'integer', default: 50_000, minimum: 1, maximum: 10_000_000 },
@@ -36,9 +64,6 @@ export const configSchema = {
 export interface Config {
   HOST: string
   PORT: number
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-  /** Empty: logs go to stdout. */
-  LOG_FILE: string
   /** Empty: the embedded local engine is started and used. */
   TEXT_API_URL: string
   TEXT_API_KEY: string
@@ -64,6 +89,7 @@ export interface Config {
   CORS_ORIGINS: string
 }
 
+/** A configuration value is wrong; the message names the variable and the rule. */
 export class ConfigError extends Error {
   constructor (message: string) {
     super(message)
@@ -71,21 +97,22 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * Validates an environment (strings, as in process.env) or already-typed values, fills defaults, and
- * throws a ConfigError naming the variable when a value is wrong.
- */
-export function loadConfig (env: Record<string, unknown> = process.env): Config {
-  let config: Config
+/** env-schema's (and so @fastify/env's) "env/PORT must be <= 65535", in the operator's words. */
+export function toConfigError (err: unknown): ConfigError {
+  return new ConfigError(`invalid configuration: ${(err as Error).message.replaceAll('env/', '')}`)
+}
+
+export function loadLogConfig (env: Record<string, unknown> = process.env): LogConfig {
   try {
-    config = envSchema<Config>({ schema: configSchema, data: env, env: false, dotenv: false })
+    return envSchema<LogConfig>({ schema: logConfigSchema, data: env, env: false, dotenv: false })
   } catch (err) {
-    // env-schema's message is "env/PORT must be <= 65535"; say it in the operator's words.
-    const message = (err as Error).message.replaceAll('env/', '')
-    throw new ConfigError(`invalid configuration: ${message}`)
+    throw toConfigError(err)
   }
+}
+
+/** The rules between variables, which a per-variable schema cannot say. */
+export function checkConfig (config: Config): void {
   if (config.TEXT_API_URL !== '' && config.TEXT_API_KEY === '') {
     throw new ConfigError('invalid configuration: TEXT_API_KEY is required when TEXT_API_URL is set')
   }
-  return config
 }

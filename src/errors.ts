@@ -1,28 +1,30 @@
-// The one error family: stable codes, their HTTP status and title, and the RFC 9457 problem shape.
+// The one error family: every code with its one status and title, request and part failures, cancellation reasons.
 
 /**
- * Every code the service can answer with. The strings never change once published: clients match on
- * them.
+ * Every code the service can answer with, and the one HTTP status each answers with. The strings never
+ * change once published: clients match on them.
  */
 export const errorCodes = {
   INVALID_JSON: { status: 400, title: 'Request body is not valid JSON' },
   INVALID_URL: { status: 400, title: 'Request URL is malformed' },
-  VALIDATION_FAILED: { status: 400, title: 'Request body is invalid' },
+  VALIDATION_FAILED: { status: 400, title: 'Request is invalid' },
   NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
   BODY_TOO_LARGE: { status: 413, title: 'Request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Request body must be application/json' },
+  CLIENT_CLOSED: { status: 499, title: 'The client closed the request' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   UPSTREAM_ERROR: { status: 502, title: 'The upstream answered with an error' },
   UPSTREAM_BAD_RESPONSE: { status: 502, title: 'The upstream answered with something that breaks its contract' },
   UPSTREAM_UNAVAILABLE: { status: 502, title: 'The upstream could not be reached' },
+  PARTS_FAILED: { status: 502, title: 'Every part failed, for different reasons' },
   CIRCUIT_OPEN: { status: 503, title: 'The upstream endpoint is failing and calls to it are paused' },
   RATE_LIMITED: { status: 503, title: 'The upstream rate limit is exhausted' },
   OVERLOADED: { status: 503, title: 'The service is overloaded' },
+  SHUTTING_DOWN: { status: 503, title: 'The service is shutting down' },
   UPSTREAM_TIMEOUT: { status: 504, title: 'The upstream did not answer within the deadline' },
   DEADLINE_EXCEEDED: { status: 504, title: 'The deadline passed before the upstream could be called' },
-  CLIENT_CLOSED: { status: 499, title: 'The client closed the request' },
-  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
-} as const
+} as const satisfies Record<string, { status: number, title: string }>
 
 export type ErrorCode = keyof typeof errorCodes
 
@@ -31,22 +33,99 @@ export function problemType (code: ErrorCode): string {
   return `/problems/${code.toLowerCase().replaceAll('_', '-')}`
 }
 
-/** An error that carries a stable code; thrown by the core, turned into a problem document at the edge. */
+/** A request-level failure: carries a stable code, and answers with that code's status. */
 export class ServiceError extends Error {
   readonly code: ErrorCode
-  readonly status: number
   /** Seconds a client should wait before trying again, when that is known. */
   readonly retryAfterS: number | undefined
   /** Extra members for the problem document (e.g. `parts`). */
   readonly extensions: Record<string, unknown> | undefined
 
-  constructor (code: ErrorCode, detail: string, opts: { retryAfterS?: number, status?: number, extensions?: Record<string, unknown>, cause?: unknown } = {}) {
+  constructor (code: ErrorCode, detail: string, opts: { retryAfterS?: number | undefined, extensions?: Record<string, unknown>, cause?: unknown } = {}) {
     super(detail, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'ServiceError'
     this.code = code
-    this.status = opts.status ?? errorCodes[code].status
     this.retryAfterS = opts.retryAfterS
     this.extensions = opts.extensions
+  }
+
+  get status (): number {
+    return errorCodes[this.code].status
+  }
+}
+
+/** The codes one part of an analysis can fail with. */
+export type PartFailureCode = Extract<ErrorCode,
+  'UPSTREAM_ERROR' | 'UPSTREAM_BAD_RESPONSE' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_TIMEOUT' | 'DEADLINE_EXCEEDED' |
+  'CIRCUIT_OPEN' | 'RATE_LIMITED' | 'OVERLOADED' | 'CLIENT_CLOSED' | 'SHUTTING_DOWN'>
+
+/** Why one part failed: a stable code plus the facts a client, a retry or a breaker needs. */
+export class PartFailure extends Error {
+  readonly code: PartFailureCode
+  /** The upstream's HTTP status, when it answered. */
+  readonly upstreamStatus: number | undefined
+  /** How long the upstream (or the breaker, or the limiter) asks callers to wait, in ms, when known. */
+  readonly retryAfterMs: number | undefined
+
+  constructor (code: PartFailureCode, message: string, opts: { upstreamStatus?: number | undefined, retryAfterMs?: number | undefined, cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.name = 'PartFailure'
+    this.code = code
+    this.upstreamStatus = opts.upstreamStatus
+    this.retryAfterMs = opts.retryAfterMs
+  }
+
+  /**
+   * Worth another attempt: the connection failed; the upstream said 502/503/504; it rate-limited the
+   * call (429) or shed it (503 with Retry-After, OVERLOADED), and said when to come back.
+   */
+  get transient (): boolean {
+    switch (this.code) {
+      case 'UPSTREAM_UNAVAILABLE': return true
+      case 'RATE_LIMITED':
+      case 'OVERLOADED': return this.upstreamStatus !== undefined
+      case 'UPSTREAM_ERROR': return this.upstreamStatus === 502 || this.upstreamStatus === 503 || this.upstreamStatus === 504
+      default: return false
+    }
+  }
+
+  /**
+   * Counts against the endpoint's circuit breaker: the upstream misbehaved. Not a refusal by us, not the
+   * client leaving, not the upstream deliberately shedding or rate-limiting (it is healthy, and says when
+   * to come back: counting that would turn a burst into an outage).
+   */
+  get fault (): boolean {
+    return this.code === 'UPSTREAM_ERROR' || this.code === 'UPSTREAM_BAD_RESPONSE' ||
+      this.code === 'UPSTREAM_UNAVAILABLE' || this.code === 'UPSTREAM_TIMEOUT'
+  }
+}
+
+/** Why a scope was cancelled. The deadline reads differently before a call and during one (see `cancelledPart`). */
+export const cancelKinds = ['client-closed', 'deadline', 'shutdown'] as const
+export type CancelKind = typeof cancelKinds[number]
+
+/** The reason a Cancellation carries: thrown (rejected) to whoever was waiting on the cancelled work. */
+export class Cancelled extends Error {
+  readonly kind: CancelKind
+
+  constructor (kind: CancelKind, message: string) {
+    super(message)
+    this.name = 'Cancelled'
+    this.kind = kind
+  }
+}
+
+/** Where a part was when its cancellation reached it. */
+export type CancelledWhile = 'waiting' | 'calling'
+
+/** A typed cancellation reason as a part's failure: each reason, and for the deadline each place, has one code. */
+export function cancelledPart (reason: Cancelled, during: CancelledWhile): PartFailure {
+  switch (reason.kind) {
+    case 'client-closed': return new PartFailure('CLIENT_CLOSED', reason.message)
+    case 'shutdown': return new PartFailure('SHUTTING_DOWN', reason.message)
+    case 'deadline': return during === 'calling'
+      ? new PartFailure('UPSTREAM_TIMEOUT', `${reason.message} while the upstream call was in flight`)
+      : new PartFailure('DEADLINE_EXCEEDED', `${reason.message} before the upstream could be called`)
   }
 }
 

@@ -1,5 +1,5 @@
 // Shared JSON schemas: they drive validation, serialisation and the API description in one place.
-import { partNames } from './upstream/endpoints.js'
+import { partNames } from './parts.js'
 
 export const partName = { type: 'string', enum: partNames } as const
 
@@ -14,6 +14,7 @@ export const partReport = {
     detail: { type: 'string' },
     upstreamStatus: { type: 'integer' },
     retryAfterMs: { type: 'integer' },
+    cache: { type: 'string', enum: ['hit', 'miss', 'stale', 'collapsed', 'bypass'] },
   },
 } as const
 
@@ -37,6 +38,14 @@ export const problem = {
     parts: partReports,
   },
 } as const
+
+/**
+ * The request body may hold MAX_TEXT_CHARS characters of text, each up to 6 bytes when JSON-escaped
+ * (\uXXXX), plus the small other fields.
+ */
+export function bodyLimitFor (maxTextChars: number): number {
+  return maxTextChars * 6 + 4096
+}
 
 export function analyzeBody (maxTextChars: number, maxTimeoutMs: number) {
   return {

@@ -8,10 +8,10 @@ import type { SonicBoom as SonicBoomStream, SonicBoomOpts } from 'sonic-boom'
 // sonic-boom is CommonJS (module.exports = the class) while its types declare an ES default export.
 const SonicBoom = sonicBoom as unknown as new (opts: SonicBoomOpts) => SonicBoomStream
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
-import type { Config } from './config.js'
+import { ConfigError, loadLogConfig } from './config.js'
+import type { LogConfig } from './config.js'
 
-function createLogger (config: Config): { logger: Logger, flush (): void } {
+function createLogger (config: LogConfig): { logger: Logger, flush (): void } {
   const options = { level: config.LOG_LEVEL }
   if (config.LOG_FILE === '' && process.stdout.isTTY) {
     return { logger: pino({ ...options, transport: { target: 'pino-pretty' } }), flush () {} }
@@ -27,17 +27,23 @@ function createLogger (config: Config): { logger: Logger, flush (): void } {
   return { logger: pino(options, destination), flush: () => sonic.flushSync() }
 }
 
-let config: Config
-try {
-  config = loadConfig(process.env)
-} catch (err) {
+/** A wrong configuration stops start-up with one line naming the variable. */
+function exitOnConfigError (err: unknown): never {
   if (!(err instanceof ConfigError)) throw err
   process.stderr.write(`${err.message}\n`)
   process.exit(1)
 }
 
-const { logger, flush } = createLogger(config)
-const app = await buildApp({ config, logger })
+let logConfig: LogConfig
+try {
+  logConfig = loadLogConfig(process.env)
+} catch (err) {
+  exitOnConfigError(err)
+}
+
+const { logger, flush } = createLogger(logConfig)
+const app = await buildApp({ env: process.env, logger }).catch(exitOnConfigError)
+const config = app.config
 
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
   if (err !== undefined) logger.error({ err }, 'shutting down after an uncaught error')

@@ -14,6 +14,6 @@ t.test('500 concurrent /analyze calls stay within UPSTREAM_CONCURRENCY and all c
   t.equal(upstream.calls.length, 1500)
   t.ok(upstream.maxInFlight <= limit, `upstream max in flight ${upstream.maxInFlight} <= ${limit}`)
   t.equal(upstream.maxInFlight, limit, 'and the limit was used fully')
-  t.equal(app.upstream.client.semaphore.inFlight, 0, 'every permit came back')
-  t.equal(app.upstream.client.semaphore.waiting, 0)
+  t.equal(app.upstream.limiter.stats().inUse, 0, 'every permit came back')
+  t.equal(app.upstream.limiter.stats().waiting, 0)
 })

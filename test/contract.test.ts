@@ -2,7 +2,8 @@
 import t from 'tap'
 import { endpoints } from '../src/upstream/endpoints.js'
 import { interpret } from '../src/upstream/interpret.js'
-import { UpstreamFailure, parseRetryAfter } from '../src/upstream/failure.js'
+import { PartFailure } from '../src/errors.js'
+import { parseRetryAfter } from '../src/upstream/call.js'
 import type { UpstreamResponse } from '../src/upstream/call.js'
 
 const res = (status: number, body: string, contentType = 'application/json', retryAfterMs?: number): UpstreamResponse =>
@@ -30,12 +31,14 @@ const cases: [string, UpstreamResponse, keyof typeof endpoints, string, RegExp][
   ['a ner pair of the wrong shape', res(200, '{"ner": [["PERSON", "Ada"], ["ORG"]]}'), 'entities', 'UPSTREAM_BAD_RESPONSE', /"ner"\[1\]/],
   ['a phrase that is not a string', res(200, '{"most common phrases": ["a", 1]}'), 'mostCommonPhrases', 'UPSTREAM_BAD_RESPONSE', /\[1\] is not a string/],
   ['a 429', res(429, '', 'text/plain', 2000), 'summary', 'RATE_LIMITED', /rate-limited/],
+  ['a 503 with Retry-After (the upstream shedding)', res(503, '', 'text/plain', 3000), 'summary', 'OVERLOADED', /overloaded and asked to be called again in 3 s/],
+  ['a 503 without Retry-After', res(503, ''), 'summary', 'UPSTREAM_ERROR', /answered 503/],
 ]
 
 for (const [what, response, part, code, message] of cases) {
   t.test(`maps ${what} to ${code}`, async (t) => {
-    const err = t.throws(() => interpret(endpoints[part], response)) as UpstreamFailure
-    t.type(err, UpstreamFailure)
+    const err = t.throws(() => interpret(endpoints[part], response)) as PartFailure
+    t.type(err, PartFailure)
     t.equal(err.code, code)
     t.match(err.message, message)
     t.equal(err.upstreamStatus, response.status)
@@ -43,15 +46,25 @@ for (const [what, response, part, code, message] of cases) {
 }
 
 t.test('a 429 keeps its Retry-After and counts as transient; a 400 does not', async (t) => {
-  const limited = t.throws(() => interpret(endpoints.summary, res(429, '', 'text/plain', 2000))) as UpstreamFailure
+  const limited = t.throws(() => interpret(endpoints.summary, res(429, '', 'text/plain', 2000))) as PartFailure
   t.equal(limited.retryAfterMs, 2000)
   t.equal(limited.transient, true)
-  const bad = t.throws(() => interpret(endpoints.summary, res(400, '{}'))) as UpstreamFailure
+  const bad = t.throws(() => interpret(endpoints.summary, res(400, '{}'))) as PartFailure
   t.equal(bad.transient, false)
   for (const status of [502, 503, 504]) {
-    const e = t.throws(() => interpret(endpoints.summary, res(status, '{}'))) as UpstreamFailure
+    const e = t.throws(() => interpret(endpoints.summary, res(status, '{}'))) as PartFailure
     t.equal(e.transient, true, `${status} is transient`)
   }
+})
+
+t.test('a shedding 503 is retried when its wait fits, and never counts against the breaker', async (t) => {
+  const shed = t.throws(() => interpret(endpoints.summary, res(503, '', 'text/plain', 1000))) as PartFailure
+  t.equal(shed.transient, true)
+  t.equal(shed.fault, false)
+  const broken = t.throws(() => interpret(endpoints.summary, res(503, ''))) as PartFailure
+  t.equal(broken.fault, true, 'a 503 that does not say when to come back is a fault')
+  const limited = t.throws(() => interpret(endpoints.summary, res(429, ''))) as PartFailure
+  t.equal(limited.fault, false, 'a 429 is not a fault either')
 })
 
 t.test('parses Retry-After as seconds or as an HTTP date', async (t) => {

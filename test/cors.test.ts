@@ -42,6 +42,6 @@ t.test('an origin that is not listed gets no CORS grant', async (t) => {
 })
 
 t.test('an invalid CORS_ORIGINS stops start-up with its name', async (t) => {
-  const { loadConfig } = await import('../src/config.js')
-  t.throws(() => loadConfig({ CORS_ORIGINS: 'app.example.com' }), /CORS_ORIGINS must match pattern/)
+  const { buildApp } = await import('../src/app.js')
+  await t.rejects(buildApp({ env: { CORS_ORIGINS: 'app.example.com' } }), { name: 'ConfigError', message: /CORS_ORIGINS must match pattern/ })
 })

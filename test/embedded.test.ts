@@ -2,7 +2,6 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { request } from 'undici'
-import { loadConfig } from '../src/config.js'
 import { listenApp, post } from './helpers/build.js'
 
 const BIOGRAPHY = 'Marie Curie was born in Warsaw in 1867. She moved to Paris in 1891 and studied physics at the University of Paris. ' +
@@ -10,12 +9,12 @@ const BIOGRAPHY = 'Marie Curie was born in Warsaw in 1867. She moved to Paris in
   'She later won a second Nobel Prize, in Chemistry, in 1911. Marie Curie died in 1934 in France.'
 
 function zeroConfig (t: Test, env: Record<string, unknown> = {}) {
-  return listenApp(t, loadConfig({ MAX_EVENT_LOOP_DELAY_MS: 0, ...env }))
+  return listenApp(t, { MAX_EVENT_LOOP_DELAY_MS: 0, ...env })
 }
 
 t.test('with no TEXT_API_URL it serves real analyses from the embedded engine', async (t) => {
   const { app, url, client } = await zeroConfig(t)
-  t.equal(app.upstream.embedded, true)
+  t.equal(app.upstreamTarget.embedded, true)
   t.match(app.upstream.client.origin, /^http:\/\/127\.0\.0\.1:\d+$/, 'over HTTP on loopback: the production path')
   const res = await post(client, `${url}/analyze`, { text: BIOGRAPHY })
   t.equal(res.status, 200)
@@ -52,7 +51,7 @@ t.test('if the engine dies, calls fail fast with 502 instead of hanging, and it 
   const { app, url, client } = await zeroConfig(t, { UPSTREAM_MAX_ATTEMPTS: 1 })
   let big = ''
   while (big.length < 49_000) big += BIOGRAPHY + ' '
-  const engine = app.upstream.engine!
+  const engine = app.engine!
   const pid = engine.pid!
   const started = performance.now()
   const pending = post(client, `${url}/analyze`, { text: big.slice(0, 50_000) })

@@ -1,91 +1,121 @@
-// The semaphore: limit, FIFO order, cancelled waiters leave the queue, release counts once, bounded queue.
+// The in-process Limiter: limit, FIFO order, cancelled waiters leave the queue, release counts once, bounded queue, wait estimate.
 import t from 'tap'
-import { QueueFullError, Semaphore } from '../src/upstream/semaphore.js'
+import type { Test } from 'tap'
+import { Cancelled, PartFailure } from '../src/errors.js'
+import { MIN_SAMPLES, Semaphore } from '../src/upstream/semaphore.js'
 import { Scope } from '../src/analyze/scope.js'
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
+/** A caller that is never cancelled, disposed at teardown. */
+function caller (t: Test): Scope {
+  const scope = new Scope(60_000)
+  t.teardown(() => scope.dispose())
+  return scope
+}
+
 t.test('never grants more than the limit at once', async (t) => {
   const sem = new Semaphore(2)
-  const a = await sem.acquire()
-  const b = await sem.acquire()
+  const me = caller(t)
+  const a = await sem.acquire(me)
+  const b = await sem.acquire(me)
   let third = false
-  const c = sem.acquire().then((p) => { third = true; return p })
+  const c = sem.acquire(me).then((p) => { third = true; return p })
   await tick()
-  t.equal(sem.inFlight, 2)
-  t.equal(sem.waiting, 1)
+  t.same(sem.stats(), { inUse: 2, limit: 2, waiting: 1, queueLimit: Infinity })
   t.equal(third, false, 'the third caller waits')
   a.release()
   const p = await c
   t.equal(third, true)
-  t.equal(sem.inFlight, 2)
+  t.equal(sem.stats().inUse, 2)
   b.release()
   p.release()
-  t.equal(sem.inFlight, 0)
+  t.equal(sem.stats().inUse, 0)
 })
 
-t.test('grants waiters first come, first served', async (t) => {
+t.test('grants waiters first come, first served, and tryAcquire never jumps the queue', async (t) => {
   const sem = new Semaphore(1)
-  const held = await sem.acquire()
+  const me = caller(t)
+  const held = await sem.acquire(me)
   const order: number[] = []
-  const waits = [1, 2, 3, 4].map((n) => sem.acquire().then((p) => { order.push(n); p.release() }))
+  const waits = [1, 2, 3, 4].map((n) => sem.acquire(me).then((p) => { order.push(n); p.release() }))
+  t.equal(sem.tryAcquire(), undefined)
   held.release()
+  t.equal(sem.tryAcquire(), undefined, 'the freed permit went to the first waiter')
   await Promise.all(waits)
   t.same(order, [1, 2, 3, 4])
-  t.equal(sem.inFlight, 0)
+  t.equal(sem.stats().inUse, 0)
 })
 
-t.test('a waiter whose request is cancelled leaves the queue and never gets a permit', async (t) => {
+t.test('a waiter whose request is cancelled leaves the queue with the typed reason and never gets a permit', async (t) => {
   const sem = new Semaphore(1)
-  const held = await sem.acquire()
+  const me = caller(t)
+  const held = await sem.acquire(me)
   const scope = new Scope(60_000)
   const cancelled = sem.acquire(scope)
-  const next = sem.acquire()
-  t.equal(sem.waiting, 2)
-  scope.cancel(new Error('client went away'))
-  await t.rejects(cancelled, { message: 'client went away' })
-  t.equal(sem.waiting, 1, 'the cancelled waiter left at once')
+  const next = sem.acquire(me)
+  t.equal(sem.stats().waiting, 2)
+  scope.cancel(new Cancelled('client-closed', 'client went away'))
+  await t.rejects(cancelled, { name: 'Cancelled', kind: 'client-closed', message: 'client went away' })
+  t.equal(sem.stats().waiting, 1, 'the cancelled waiter left at once')
   held.release()
   const permit = await next
-  t.equal(sem.inFlight, 1, 'the permit went to the live waiter')
+  t.equal(sem.stats().inUse, 1, 'the permit went to the live waiter')
   permit.release()
-  t.equal(sem.inFlight, 0)
-  t.equal(sem.waiting, 0)
+  t.same(sem.stats(), { inUse: 0, limit: 1, waiting: 0, queueLimit: Infinity })
 })
 
 t.test('acquiring with an already-cancelled scope rejects without queueing', async (t) => {
   const sem = new Semaphore(1)
-  const held = await sem.acquire()
+  const held = await sem.acquire(caller(t))
   const scope = new Scope(60_000)
-  scope.cancel(new Error('too late'))
-  await t.rejects(sem.acquire(scope), { message: 'too late' })
-  t.equal(sem.waiting, 0)
+  scope.cancel(new Cancelled('deadline', 'too late'))
+  await t.rejects(sem.acquire(scope), { kind: 'deadline', message: 'too late' })
+  t.equal(sem.stats().waiting, 0)
   held.release()
 })
 
 t.test('a permit released twice counts once', async (t) => {
   const sem = new Semaphore(2)
-  const a = await sem.acquire()
-  const b = await sem.acquire()
+  const a = await sem.acquire(caller(t))
+  const b = await sem.acquire(caller(t))
   a.release()
-  a.release()
-  t.equal(sem.inFlight, 1, 'the second release of a did not free b\'s permit')
+  a.release('ok')
+  t.equal(sem.stats().inUse, 1, 'the second release of a did not free b\'s permit')
   b.release()
-  t.equal(sem.inFlight, 0)
-  t.equal(sem.tryAcquire() !== undefined, true)
+  t.equal(sem.stats().inUse, 0)
+  t.not(sem.tryAcquire(), undefined)
 })
 
-t.test('refuses at once when the queue is full', async (t) => {
+t.test('refuses at once with OVERLOADED when the queue is full', async (t) => {
   const sem = new Semaphore(1, 2)
-  const held = await sem.acquire()
-  const w1 = sem.acquire()
-  const w2 = sem.acquire()
-  await t.rejects(sem.acquire(), QueueFullError)
-  t.equal(sem.waiting, 2)
+  const me = caller(t)
+  const held = await sem.acquire(me)
+  const w1 = sem.acquire(me)
+  const w2 = sem.acquire(me)
+  const refused = await sem.acquire(me).catch((err: unknown) => err)
+  t.type(refused, PartFailure)
+  t.match(refused, { code: 'OVERLOADED', message: /queue is full \(2 waiting\)/ })
+  t.equal(sem.stats().waiting, 2)
   held.release()
   ;(await w1).release()
   ;(await w2).release()
-  t.equal(sem.inFlight, 0)
+  t.equal(sem.stats().inUse, 0)
+})
+
+t.test('estimates no wait until measured, then waves of the limit times the hold time', async (t) => {
+  const sem = new Semaphore(2)
+  const me = caller(t)
+  t.equal(sem.estimateWaitMs(10), undefined, 'nothing measured yet')
+  for (let i = 0; i < MIN_SAMPLES; i++) {
+    const p = await sem.acquire(me)
+    await new Promise((resolve) => setTimeout(resolve, 2))
+    p.release()
+  }
+  t.equal(sem.estimateWaitMs(2), 0, 'two free permits: no wait for two calls')
+  const hold = sem.estimateWaitMs(3)!
+  t.ok(hold >= 1.5 && hold < 200, `one wave of about one hold time (${hold.toFixed(1)} ms)`)
+  t.ok(Math.abs(sem.estimateWaitMs(6)! - 2 * hold) < 1e-9, 'four queued calls are two waves')
 })
 
 t.test('rejects a limit that is not a positive integer', async (t) => {
@@ -101,7 +131,7 @@ t.test('stays correct through many grants and cancellations', async (t) => {
   const jobs = Array.from({ length: 3000 }, async (_, i) => {
     const scope = new Scope(60_000)
     scopes.push(scope)
-    if (i % 7 === 0) setImmediate(() => scope.cancel(new Error('cancelled')))
+    if (i % 7 === 0) setImmediate(() => scope.cancel(new Cancelled('client-closed', 'cancelled')))
     let permit
     try { permit = await sem.acquire(scope) } catch { return }
     inside++
@@ -113,6 +143,5 @@ t.test('stays correct through many grants and cancellations', async (t) => {
   await Promise.all(jobs)
   for (const s of scopes) s.dispose()
   t.equal(most, 3)
-  t.equal(sem.inFlight, 0)
-  t.equal(sem.waiting, 0)
+  t.same(sem.stats(), { inUse: 0, limit: 3, waiting: 0, queueLimit: Infinity })
 })

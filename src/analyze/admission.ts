@@ -1,12 +1,6 @@
-// Admission control: refuse at once, with an honest Retry-After, what the permit queue cannot serve in time.
+// Admission control: refuse at once, with an honest Retry-After, what the limiter cannot serve in time.
 import { ServiceError } from '../errors.js'
-import type { UpstreamClient } from '../upstream/client.js'
-
-/**
- * Permit hold times seen before the estimate is trusted. A cold burst has no data yet and is served:
- * refusing on a guess would shed load that the upstream could have handled.
- */
-export const MIN_SAMPLES = 50
+import type { Limiter } from '../upstream/limiter.js'
 
 /**
  * Share of the remaining budget the estimated wait may use. The estimate is a mean; a request admitted
@@ -15,21 +9,18 @@ export const MIN_SAMPLES = 50
 export const ADMISSION_HEADROOM = 0.9
 
 /**
- * Throws OVERLOADED (503) when the request's `calls` would overflow the bounded queue, or when the
- * measured queue wait exceeds the request's remaining budget.
+ * Throws OVERLOADED (503) when `calls` more permits would overflow the limiter's bounded queue, or
+ * when its estimated wait exceeds the request's remaining budget.
  */
-export function admit (client: UpstreamClient, calls: number, remainingMs: number): void {
-  const sem = client.semaphore
-  const free = sem.waiting > 0 ? 0 : sem.limit - sem.inFlight
-  const queued = Math.max(0, calls - free)
+export function admit (limiter: Limiter, calls: number, remainingMs: number): void {
+  const stats = limiter.stats()
+  const queued = Math.max(0, calls - (stats.waiting > 0 ? 0 : stats.limit - stats.inUse))
   if (queued === 0) return
-  const { ms: holdMs, samples } = client.holdStats
-  // Calls ahead of ours drain `limit` at a time, each wave lasting about one hold time.
-  const waitMs = samples >= MIN_SAMPLES ? Math.ceil((sem.waiting + queued) / sem.limit) * holdMs : 0
+  const waitMs = limiter.estimateWaitMs(calls) ?? 0
   const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000))
-  if (sem.waiting + queued > sem.queueLimit) {
+  if (stats.waiting + queued > stats.queueLimit) {
     throw new ServiceError('OVERLOADED',
-      `the upstream call queue is full (${sem.waiting} of ${sem.queueLimit} waiting); try again in ${retryAfterS} s`,
+      `the upstream call queue is full (${stats.waiting} of ${stats.queueLimit} waiting); try again in ${retryAfterS} s`,
       { retryAfterS })
   }
   if (waitMs > remainingMs * ADMISSION_HEADROOM) {

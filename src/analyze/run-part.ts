@@ -1,10 +1,14 @@
-// Runs one part of an analysis: rate-limit pause, breaker, permit, call, and bounded retries.
-import type { CallContext, UpstreamClient } from '../upstream/client.js'
-import type { PartName, PartValues } from '../upstream/endpoints.js'
-import { UpstreamFailure } from '../upstream/failure.js'
-import type { EndpointGuard } from '../upstream/guard.js'
-import { QueueFullError } from '../upstream/semaphore.js'
+// Runs one part of an analysis: the 429 pause, the breaker, a permit, the call, and bounded retries.
+import { Cancelled, PartFailure, cancelledPart } from '../errors.js'
+import type { CancelledWhile } from '../errors.js'
+import { attemptChannel } from '../events.js'
+import type { PartName, PartOutcome, PartValues } from '../parts.js'
 import { sleep } from '../upstream/cancellation.js'
+import type { UpstreamClient } from '../upstream/client.js'
+import { endpoints } from '../upstream/endpoints.js'
+import type { EndpointGuard } from '../upstream/guard.js'
+import type { Limiter, Permit } from '../upstream/limiter.js'
+import type { Pauses } from '../upstream/pauses.js'
 import type { Scope } from './scope.js'
 
 export interface RetryPolicy {
@@ -14,75 +18,88 @@ export interface RetryPolicy {
   capMs: number
 }
 
-export type PartOutcome<P extends PartName = PartName> =
-  | { part: P, ok: true, value: PartValues[P], durationMs: number, attempts: number }
-  | { part: P, ok: false, failure: UpstreamFailure, durationMs: number, attempts: number }
+export interface PartDeps {
+  client: UpstreamClient
+  guard: EndpointGuard
+  limiter: Limiter
+  pauses: Pauses
+  retry: RetryPolicy
+  /** Identifies the analyzer in the events it publishes. */
+  source: object
+}
 
+/** How long a 429 without Retry-After pauses its endpoint, in ms. */
+const DEFAULT_PAUSE_MS = 1000
 
-export async function runPart<P extends PartName> (
-  part: P, body: string, scope: Scope, requestId: string,
-  deps: { client: UpstreamClient, guard: EndpointGuard, retry: RetryPolicy },
-): Promise<PartOutcome<P>> {
-  const { client, guard, retry } = deps
-  // Parts start with their request, so a part's time counts from the scope's start, as its deadline does.
-  const startedAt = scope.startedAt
+/**
+ * Resolves with the part's outcome; never rejects for an expected failure (a cancellation, a refusal,
+ * anything the upstream did). Each place that can be cancelled maps the typed reason itself.
+ */
+export async function runPart<P extends PartName> (part: P, body: string, scope: Scope, requestId: string, deps: PartDeps): Promise<PartOutcome<P>> {
+  const { client, guard, limiter, pauses, retry } = deps
+  const endpoint = endpoints[part].path
   let attempts = 0
-  let sleeping = false
-  const ctx: CallContext = { deadline: scope, requestId, calling: false }
-  const done = (failure?: UpstreamFailure, value?: PartValues[P]): PartOutcome<P> => {
-    const durationMs = performance.now() - startedAt
+  const done = (failure: PartFailure | undefined, value?: PartValues[P]): PartOutcome<P> => {
+    // A part starts with its request, so its time counts from the scope's start, as its deadline does.
+    const durationMs = performance.now() - scope.startedAt
     return failure === undefined
       ? { part, ok: true, value: value as PartValues[P], durationMs, attempts }
       : { part, ok: false, failure, durationMs, attempts }
   }
   guard.retryBudget.recordCall()
   for (;;) {
+    let during: CancelledWhile = 'waiting'
     let probe = false
     try {
-      const paused = guard.pausedFor()
+      const paused = pauses.remainingMs(endpoint)
       if (paused > 0) {
         if (paused >= scope.remainingMs()) {
-          return done(new UpstreamFailure('RATE_LIMITED',
-            `${guard.name} is rate-limited by the upstream for another ${Math.ceil(paused / 1000)} s, beyond this request's deadline`,
+          return done(new PartFailure('RATE_LIMITED',
+            `${endpoint} is rate-limited by the upstream for another ${Math.ceil(paused / 1000)} s, beyond this request's deadline`,
             { retryAfterMs: paused }))
         }
-        sleeping = true
         await sleep(paused, scope)
-        sleeping = false
       }
       probe = guard.admit()
+      const permit = limiter.tryAcquire() ?? await limiter.acquire(scope)
       attempts++
-      ctx.calling = false
-      const value = await client.call(part, body, ctx)
+      during = 'calling'
+      const value = await attempt(part, body, scope, requestId, permit, attempts, endpoint, deps)
       guard.succeeded(probe)
       return done(undefined, value)
     } catch (err) {
-      const failure = classify(err, sleeping, ctx, scope)
+      const failure = asFailure(err, during)
+      // Not an expected failure but a bug: settle a probe without a verdict, and let it surface as a 500.
       if (failure === undefined) {
-        // Not an upstream failure but a bug: settle a probe without a verdict, and let it surface as a 500.
         guard.failed(err, probe)
         throw err
       }
       if (failure.code !== 'CIRCUIT_OPEN') guard.failed(failure, probe)
-      if (failure.code === 'RATE_LIMITED' && failure.upstreamStatus === 429) guard.pause(failure.retryAfterMs)
+      if (failure.code === 'RATE_LIMITED' && failure.upstreamStatus === 429) pauses.pause(endpoint, failure.retryAfterMs ?? DEFAULT_PAUSE_MS)
       const delay = retryDelay(failure, attempts, retry, scope, guard)
       if (delay === undefined) return done(failure)
       try {
-        sleeping = true
         // After a 429 the pause at the top of the loop does the waiting.
         if (failure.code !== 'RATE_LIMITED') await sleep(delay, scope)
-        sleeping = false
       } catch (err) {
-        const failure = classify(err, sleeping, ctx, scope)
-        if (failure === undefined) throw err
-        return done(failure)
+        const cancelled = asFailure(err, 'waiting')
+        if (cancelled === undefined) throw err
+        return done(cancelled)
       }
     }
   }
 }
 
+/** One upstream call, traced as an attempt when anyone listens. */
+function attempt<P extends PartName> (part: P, body: string, scope: Scope, requestId: string, permit: Permit,
+  n: number, endpoint: string, deps: PartDeps): Promise<PartValues[P]> {
+  const client = deps.client
+  if (!attemptChannel.hasSubscribers) return client.send(part, body, scope, requestId, permit)
+  return attemptChannel.tracePromise(client.send, { source: deps.source, part, endpoint, requestId, attempt: n }, client, part, body, scope, requestId, permit)
+}
+
 /** ms to wait before the next attempt, or undefined when this failure is final. */
-function retryDelay (failure: UpstreamFailure, attempts: number, retry: RetryPolicy, scope: Scope, guard: EndpointGuard): number | undefined {
+function retryDelay (failure: PartFailure, attempts: number, retry: RetryPolicy, scope: Scope, guard: EndpointGuard): number | undefined {
   if (!failure.transient || attempts >= retry.maxAttempts) return undefined
   // Exponential backoff with full jitter (uniform in [0, ceiling)), unless the upstream named a time.
   const delay = failure.retryAfterMs ?? Math.random() * Math.min(retry.capMs, retry.baseMs * 2 ** (attempts - 1))
@@ -91,17 +108,9 @@ function retryDelay (failure: UpstreamFailure, attempts: number, retry: RetryPol
   return delay
 }
 
-/**
- * Any expected rejection on a part's path, as an UpstreamFailure (the deadline reads as
- * DEADLINE_EXCEEDED before the call started); undefined for anything else, which is a bug.
- */
-function classify (err: unknown, sleeping: boolean, ctx: CallContext, scope: Scope): UpstreamFailure | undefined {
-  if (err instanceof UpstreamFailure) {
-    if (err === scope.reason && err.code === 'UPSTREAM_TIMEOUT' && (sleeping || !ctx.calling)) {
-      return new UpstreamFailure('DEADLINE_EXCEEDED', `the request's deadline passed while ${sleeping ? 'waiting to retry' : 'waiting for an upstream permit'}`)
-    }
-    return err
-  }
-  if (err instanceof QueueFullError) return new UpstreamFailure('OVERLOADED', err.message, { retryAfterMs: 1000 })
+/** An expected rejection on a part's path as its failure; undefined for anything else, which is a bug. */
+function asFailure (err: unknown, during: CancelledWhile): PartFailure | undefined {
+  if (err instanceof PartFailure) return err
+  if (err instanceof Cancelled) return cancelledPart(err, during)
   return undefined
 }

@@ -1,25 +1,37 @@
 // A request's deadline and cancellation scope: one timer per request, however many calls it makes.
+import { Cancelled } from '../errors.js'
 import type { CancelListener, Cancellation } from '../upstream/cancellation.js'
-import { UpstreamFailure } from '../upstream/failure.js'
 
 /**
- * Cancelled when the deadline passes (reason: a timeout failure) or when `cancel` is called (e.g. the
- * client went away). Callers learn why from `reason` and map it per part.
+ * Cancelled once: when its deadline passes (reason kind `deadline`), when `cancel` is called (the
+ * client left, the service is shutting down), or when its parent is cancelled (with the parent's
+ * reason). Whoever is waiting on it learns the typed reason and maps it where it waits.
  */
-export class Scope implements Cancellation {
+export class Scope implements Cancellation, CancelListener {
   readonly startedAt: number
+  /** performance.now() at which the deadline cancels the scope; Infinity for none. */
   readonly deadline: number
-  reason: Error | undefined
+  reason: Cancelled | undefined
   #listeners = new Set<CancelListener>()
   #timer: NodeJS.Timeout | undefined
+  #parent: Cancellation | undefined
 
-  constructor (budgetMs: number, now = performance.now()) {
-    this.startedAt = now
-    this.deadline = now + budgetMs
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.cancel(new UpstreamFailure('UPSTREAM_TIMEOUT', `the request's ${budgetMs} ms deadline passed`))
-    }, budgetMs)
+  constructor (budgetMs: number, opts: { parent?: Cancellation | undefined, label?: string, now?: number } = {}) {
+    this.startedAt = opts.now ?? performance.now()
+    this.deadline = this.startedAt + budgetMs
+    this.#parent = opts.parent
+    if (this.#parent?.reason !== undefined) {
+      this.reason = this.#parent.reason
+      return
+    }
+    this.#parent?.addListener(this)
+    if (Number.isFinite(budgetMs)) {
+      const label = opts.label ?? 'request'
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined
+        this.cancel(new Cancelled('deadline', `the ${label}'s ${budgetMs} ms deadline passed`))
+      }, budgetMs)
+    }
   }
 
   remainingMs (now = performance.now()): number {
@@ -34,7 +46,12 @@ export class Scope implements Cancellation {
     this.#listeners.delete(listener)
   }
 
-  cancel (reason: Error): void {
+  /** The parent was cancelled: so is this scope, for the same reason. */
+  cancelled (reason: Cancelled): void {
+    this.cancel(reason)
+  }
+
+  cancel (reason: Cancelled): void {
     if (this.reason !== undefined) return
     this.reason = reason
     const listeners = [...this.#listeners]
@@ -42,12 +59,13 @@ export class Scope implements Cancellation {
     for (const l of listeners) l.cancelled(reason)
   }
 
-  /** Stops the timer; call once the request is answered. Listeners still registered are dropped. */
+  /** Stops the timer and leaves the parent; call once the work is answered. Listeners still registered are dropped. */
   dispose (): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer)
       this.#timer = undefined
     }
+    this.#parent?.removeListener(this)
     this.#listeners.clear()
   }
 }

@@ -1,9 +1,11 @@
-// Prometheus metrics on GET /metrics (prom-client): requests, per-part outcomes, permits, queue, circuits.
+// Prometheus metrics on GET /metrics (prom-client), fed by the core's events: requests, parts, attempts, circuits, permits.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
-import { partNames } from '../upstream/endpoints.js'
-import type { PartName } from '../upstream/endpoints.js'
+import { circuitChannel, partChannel } from '../events.js'
+import type { CircuitEvent, PartEvent } from '../events.js'
+import { partNames } from '../parts.js'
+import type { PartName } from '../parts.js'
 import { TalliedHistogram } from './tally.js'
 import type { HistogramTally } from './tally.js'
 
@@ -20,6 +22,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   const byRoute = new Map<string, { statuses: Map<number, number>, seconds: HistogramTally }>()
   const byPart = Object.fromEntries(partNames.map((p) => [p, { ok: 0, failed: new Map<string, number>(), retries: 0 }])) as
     Record<PartName, { ok: number, failed: Map<string, number>, retries: number }>
+  const transitions = new Map<string, number>()
 
   new Counter({
     name: 'text_bff_http_requests_total', help: 'HTTP requests answered, by route and status', labelNames: ['route', 'status'], registers,
@@ -47,28 +50,57 @@ export default fp(async function metrics (app: FastifyInstance) {
       for (const part of partNames) if (byPart[part].retries > 0) this.inc({ part }, byPart[part].retries)
     },
   })
+  new Counter({
+    name: 'text_bff_circuit_transitions_total', help: 'Circuit breaker state changes, by endpoint and new state', labelNames: ['endpoint', 'to'], registers,
+    collect () {
+      this.reset()
+      for (const [key, n] of transitions) {
+        const [endpoint, to] = key.split(' ') as [string, string]
+        this.inc({ endpoint, to }, n)
+      }
+    },
+  })
 
-  const { client, guards } = app.upstream
-  const sem = client.semaphore
+  const { guards } = app.upstream
+  const limiter = app.analyzer.limiter
   // Gauges are read when scraped, not updated per request.
-  new Gauge({ name: 'text_bff_upstream_permits_in_use', help: 'Upstream calls in flight', registers, collect () { this.set(sem.inFlight) } })
-  new Gauge({ name: 'text_bff_upstream_permits_limit', help: 'UPSTREAM_CONCURRENCY', registers, collect () { this.set(sem.limit) } })
-  new Gauge({ name: 'text_bff_upstream_queue_waiting', help: 'Upstream calls waiting for a permit', registers, collect () { this.set(sem.waiting) } })
+  new Gauge({ name: 'text_bff_upstream_permits_in_use', help: 'Upstream calls in flight', registers, collect () { this.set(limiter.stats().inUse) } })
+  new Gauge({ name: 'text_bff_upstream_permits_limit', help: 'Upstream calls this process may have in flight', registers, collect () { this.set(limiter.stats().limit) } })
+  new Gauge({ name: 'text_bff_upstream_queue_waiting', help: 'Upstream calls waiting for a permit', registers, collect () { this.set(limiter.stats().waiting) } })
   new Gauge({
     name: 'text_bff_circuit_state', help: 'Circuit per part: 0 closed, 1 half-open, 2 open', labelNames: ['part'], registers,
     collect () { for (const p of partNames) this.set({ part: p }, CIRCUIT[guards[p].circuitState]) },
   })
-  const engine = app.upstream.engine
+  const engine = app.engine
   if (engine !== undefined) {
     new Gauge({ name: 'text_bff_engine_restarts', help: 'Times the embedded engine was restarted after dying', registers, collect () { this.set(engine.restarts) } })
   }
 
-  app.analyzer.onOutcome = (outcome) => {
+  // The core's events: this app's only (tests run several apps in one process).
+  const source = app.analyzer
+  const onPart = (message: unknown): void => {
+    const event = message as PartEvent
+    const outcome = event.result
+    if (event.source !== source || outcome === undefined) return
     const s = byPart[outcome.part]
     if (outcome.ok) s.ok++
     else s.failed.set(outcome.failure.code, (s.failed.get(outcome.failure.code) ?? 0) + 1)
     if (outcome.attempts > 1) s.retries += outcome.attempts - 1
   }
+  const ownGuards = new Set(Object.values(guards))
+  const onCircuit = (message: unknown): void => {
+    const event = message as CircuitEvent
+    if (!ownGuards.has(event.guard)) return
+    const key = `${event.endpoint} ${event.to}`
+    transitions.set(key, (transitions.get(key) ?? 0) + 1)
+  }
+  partChannel.asyncEnd.subscribe(onPart)
+  circuitChannel.subscribe(onCircuit)
+  app.addHook('onClose', async () => {
+    partChannel.asyncEnd.unsubscribe(onPart)
+    circuitChannel.unsubscribe(onCircuit)
+  })
+
   // A callback hook: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched paths share one label, so scanners cannot grow the series without bound.
@@ -87,4 +119,4 @@ export default fp(async function metrics (app: FastifyInstance) {
     reply.type(registry.contentType)
     return registry.metrics()
   })
-}, { name: 'metrics', dependencies: ['@fastify/env', 'upstream'] })
+}, { name: 'metrics', dependencies: ['@fastify/env', 'upstream', 'analyzer'] })

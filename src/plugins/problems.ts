@@ -58,9 +58,9 @@ function toServiceError (err: FastifyError, request: FastifyRequest, bodyLimit: 
     case 'VALIDATION_FAILED':
       return new ServiceError(code, 'content-length does not match the body received')
   }
-  // A 4xx that Fastify raised for the request itself (e.g. a malformed header) stays a 4xx.
+  // A 4xx that Fastify raised for the request itself (e.g. a malformed header) stays a client error.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new ServiceError('VALIDATION_FAILED', err.message, { status: err.statusCode })
+    return new ServiceError('VALIDATION_FAILED', err.message)
   }
   return new ServiceError('INTERNAL_ERROR', 'an internal error occurred; it has been logged with this requestId', { cause: err })
 }
@@ -94,7 +94,7 @@ function drain (request: FastifyRequest): Promise<void> {
 
 export default fp(async function problems (app: FastifyInstance) {
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
-    const serviceError = toServiceError(err, request, app.initialConfig.bodyLimit ?? 1_048_576)
+    const serviceError = toServiceError(err, request, request.routeOptions.bodyLimit)
     if (serviceError.status >= 500) {
       request.log[serviceError.code === 'INTERNAL_ERROR' ? 'error' : 'warn']({ err: serviceError.code === 'INTERNAL_ERROR' ? err : undefined, code: serviceError.code, detail: serviceError.message }, 'request failed')
     }

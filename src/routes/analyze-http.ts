@@ -1,51 +1,55 @@
-// The HTTP side of an analysis: the deadline from headers and body, client disconnects, timing headers.
+// The HTTP side of an analysis: the deadline from headers and body, the client leaving, timing and partial headers.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Analysis, AnalyzeInput, Analyzer, PartReport } from '../analyze/analyzer.js'
+import { assemble, failedParts } from '../analyze/assemble.js'
+import type { Analysis, PartReport } from '../analyze/assemble.js'
+import type { AnalyzeInput } from '../analyze/runner.js'
 import { Scope } from '../analyze/scope.js'
-import { ServiceError } from '../errors.js'
-import { partNames } from '../upstream/endpoints.js'
-import type { PartName } from '../upstream/endpoints.js'
-import { UpstreamFailure } from '../upstream/failure.js'
+import { Cancelled, ServiceError } from '../errors.js'
+import { partNames } from '../parts.js'
+import type { PartName } from '../parts.js'
+import { TIMEOUT_HEADER } from '../upstream/client.js'
 
 export interface AnalyzeBody extends AnalyzeInput {
+  /** Parts whose failure fails the request; default none. */
+  require?: PartName[]
   /** The client's own deadline in ms; the server's REQUEST_TIMEOUT_MS still bounds it. */
   timeoutMs?: number
 }
 
-/** Header a client may send to shorten its deadline, and that carries the remaining budget upstream. */
-export const TIMEOUT_HEADER = 'request-timeout-ms'
-
-export async function handleAnalyze (
-  analyzer: Analyzer, maxTimeoutMs: number,
-  request: FastifyRequest<{ Body: AnalyzeBody }>, reply: FastifyReply,
-): Promise<Analysis> {
+/** POST /analyze as JSON: runs every part, then answers the assembled analysis or its one failure. */
+export async function analyzeRequest (request: FastifyRequest<{ Body: AnalyzeBody }>, reply: FastifyReply): Promise<Analysis> {
+  const app = request.server
   const body = request.body
+  const maxTimeoutMs = app.config.REQUEST_TIMEOUT_MS
   const budgetMs = Math.min(maxTimeoutMs, body.timeoutMs ?? maxTimeoutMs, headerTimeout(request.headers[TIMEOUT_HEADER], maxTimeoutMs))
   if (body.require !== undefined && body.parts !== undefined) {
     const stray = body.require.find((p) => !body.parts!.includes(p))
     if (stray !== undefined) throw new ServiceError('VALIDATION_FAILED', `require names "${stray}", which is not in parts`)
   }
-  const scope = new Scope(budgetMs)
+  const scope = new Scope(budgetMs, { parent: app.lifetime })
   const res = reply.raw
   const onClose = (): void => {
-    if (!res.writableFinished) scope.cancel(new UpstreamFailure('CLIENT_CLOSED', 'the client closed the connection'))
+    if (!res.writableFinished) scope.cancel(new Cancelled('client-closed', 'the client closed the connection'))
   }
   res.once('close', onClose)
   reply.header('x-request-id', request.id)
   try {
-    const analysis = await analyzer.analyze(body, scope, request.id)
+    const outcomes = await app.analyzer.start(body, scope, request.id).all()
+    const answer = assemble(outcomes, body.require, request.id)
+    if (!answer.ok) {
+      reply.header('server-timing', serverTiming(answer.error.extensions!.parts as Record<PartName, PartReport>))
+      throw answer.error
+    }
+    const analysis = answer.analysis
     reply.header('server-timing', serverTiming(analysis.parts))
     if (analysis.partial) {
-      const failed = partNames.filter((p) => analysis.parts[p].status === 'error')
+      const failed = failedParts(analysis)
       reply.header('partial-response', failed.join(', '))
       request.log.warn({ failed: failed.map((p) => [p, (analysis.parts[p] as { code: string }).code]) }, 'partial analysis')
     }
     return analysis
-  } catch (err) {
-    const parts = err instanceof ServiceError ? err.extensions?.parts as Record<PartName, PartReport> | undefined : undefined
-    if (parts !== undefined) reply.header('server-timing', serverTiming(parts))
-    throw err
   } finally {
+    res.off('close', onClose)
     scope.dispose()
   }
 }

@@ -1,17 +1,18 @@
 // GET /healthz: liveness plus what an operator wants at a glance (permits, queue, circuits).
 import type { FastifyInstance } from 'fastify'
-import { partNames } from '../upstream/endpoints.js'
+import { partNames } from '../parts.js'
 
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
   app.get('/healthz', async () => {
-    const { client, guards, embedded } = app.upstream
+    const { guards } = app.upstream
+    const limiter = app.analyzer.limiter.stats()
     return {
       status: 'ok',
       upstream: {
-        embedded,
-        inFlight: client.semaphore.inFlight,
-        limit: client.semaphore.limit,
-        waiting: client.semaphore.waiting,
+        embedded: app.upstreamTarget.embedded,
+        inFlight: limiter.inUse,
+        limit: limiter.limit,
+        waiting: limiter.waiting,
         circuits: Object.fromEntries(partNames.map((p) => [p, guards[p].circuitState])),
       },
     }

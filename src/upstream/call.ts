@@ -1,7 +1,8 @@
 // One POST to the upstream through the shared dispatcher, cancellable, with a bounded response body.
 import type { Dispatcher } from 'undici'
+import { Cancelled, PartFailure } from '../errors.js'
 import type { CancelListener, Cancellation } from './cancellation.js'
-import { UpstreamFailure, parseRetryAfter } from './failure.js'
+import type { PermitOutcome } from './limiter.js'
 
 export interface UpstreamResponse {
   status: number
@@ -22,14 +23,14 @@ export interface CallOptions<T> {
   cancellation: Cancellation
   /** Turns the complete response into the call's value (or throws); runs after `settled`. */
   interpret: (res: UpstreamResponse) => T
-  /** Runs exactly once when the call ends, however it ends (e.g. releases a permit). */
-  settled: () => void
+  /** Runs exactly once when the call ends, however it ends, with what it says of the upstream (e.g. releases a permit). */
+  settled: (outcome: PermitOutcome) => void
 }
 
 /**
  * Sends the request, collects the whole response and resolves with `interpret(response)`. Rejects with
- * an UpstreamFailure for transport errors or an oversized body, with the cancellation's reason, or
- * with what `interpret` throws.
+ * a PartFailure for transport errors or an oversized body, with the cancellation's reason (a
+ * Cancelled), or with what `interpret` throws.
  *
  * Written on `dispatch` with a handler, not `request()`: the handler owns the one abort path, so a
  * cancellation needs no AbortSignal, no stream and no listener per call, and an oversized body is
@@ -39,7 +40,7 @@ export interface CallOptions<T> {
  */
 export function callUpstream<T> (opts: CallOptions<T>): Promise<T> {
   if (opts.cancellation.reason !== undefined) {
-    opts.settled()
+    opts.settled('dropped')
     return Promise.reject(opts.cancellation.reason)
   }
   return new Promise((resolve, reject) => {
@@ -55,7 +56,7 @@ export function callUpstream<T> (opts: CallOptions<T>): Promise<T> {
       }, handler)
     } catch (err) {
       // undici rejects bad options synchronously; the call still ends through the one path.
-      handler.cancelled(err as Error)
+      handler.refused(err as Error)
     }
   })
 }
@@ -64,7 +65,7 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler, CancelListener {
   #cancellation: Cancellation
   #maxBytes: number
   #interpret: (res: UpstreamResponse) => T
-  #settledHook: () => void
+  #settledHook: (outcome: PermitOutcome) => void
   #resolve: (value: T) => void
   #reject: (err: Error) => void
   #controller: Dispatcher.DispatchController | undefined
@@ -86,8 +87,13 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler, CancelListener {
     this.#reject = reject
   }
 
-  /** The cancellation's reason, or undici's synchronous refusal: the call ends with it. */
-  cancelled (reason: Error): void {
+  /** The cancellation's reason: the call ends with it, and the request is aborted. */
+  cancelled (reason: Cancelled): void {
+    this.refused(reason)
+  }
+
+  /** Ends the call with `reason` and aborts the request (also for undici's synchronous refusal). */
+  refused (reason: Error): void {
     if (this.#settled) return
     this.#fail(reason)
     if (this.#controller === undefined) this.#pendingAbort = reason
@@ -122,7 +128,8 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler, CancelListener {
     if (this.#settled) return
     this.#settled = true
     this.#cancellation.removeListener(this)
-    this.#settledHook()
+    const status = this.#status
+    this.#settledHook(status < 300 ? 'ok' : status === 429 || status === 503 ? 'overload' : 'failed')
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size)
     try {
       this.#resolve(this.#interpret({ status: this.#status, contentType: this.#contentType, retryAfterMs: this.#retryAfterMs, body }))
@@ -137,7 +144,7 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler, CancelListener {
   }
 
   #tooLarge (controller: Dispatcher.DispatchController): void {
-    const failure = new UpstreamFailure('UPSTREAM_BAD_RESPONSE',
+    const failure = new PartFailure('UPSTREAM_BAD_RESPONSE',
       `upstream response body exceeds ${this.#maxBytes} bytes`, { upstreamStatus: this.#status })
     this.#fail(failure)
     controller.abort(failure)
@@ -148,20 +155,35 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler, CancelListener {
     this.#settled = true
     this.#chunks = []
     this.#cancellation.removeListener(this)
-    this.#settledHook()
+    this.#settledHook(permitOutcome(err))
     this.#reject(err)
   }
 }
 
+/** What a call that ended in `err` says about the upstream's load: a timeout is overload, a caller leaving says nothing. */
+function permitOutcome (err: Error): PermitOutcome {
+  if (err instanceof Cancelled) return err.kind === 'deadline' ? 'overload' : 'dropped'
+  return err instanceof PartFailure && err.code === 'UPSTREAM_TIMEOUT' ? 'overload' : 'failed'
+}
+
 /** Maps undici's transport errors onto stable codes; the message never includes headers (the key). */
-function transportFailure (err: Error): UpstreamFailure {
-  if (err instanceof UpstreamFailure) return err
+function transportFailure (err: Error): PartFailure {
+  if (err instanceof PartFailure) return err
   const code = (err as { code?: string }).code ?? ''
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-    return new UpstreamFailure('UPSTREAM_BAD_RESPONSE', 'upstream response body exceeds the configured maximum size', { cause: err })
+    return new PartFailure('UPSTREAM_BAD_RESPONSE', 'upstream response body exceeds the configured maximum size', { cause: err })
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new UpstreamFailure('UPSTREAM_TIMEOUT', `upstream timed out (${code})`, { cause: err })
+    return new PartFailure('UPSTREAM_TIMEOUT', `upstream timed out (${code})`, { cause: err })
   }
-  return new UpstreamFailure('UPSTREAM_UNAVAILABLE', `upstream connection failed (${code || err.name})`, { cause: err })
+  return new PartFailure('UPSTREAM_UNAVAILABLE', `upstream connection failed (${code || err.name})`, { cause: err })
+}
+
+/** Parses a Retry-After header (delta-seconds or HTTP date) into ms from now; undefined if absent or unusable. */
+export function parseRetryAfter (value: string | string[] | undefined, now = Date.now()): number | undefined {
+  if (Array.isArray(value)) value = value[0]
+  if (value === undefined || value === '') return undefined
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }

@@ -1,20 +1,6 @@
-// The three upstream endpoints: their paths, and the checks that turn a contract body into our shape.
-import { UpstreamFailure } from './failure.js'
-
-export interface Entity {
-  type: string
-  text: string
-}
-
-export interface PartValues {
-  summary: string
-  entities: Entity[]
-  mostCommonPhrases: string[]
-}
-
-export type PartName = keyof PartValues
-
-export const partNames: readonly PartName[] = ['summary', 'entities', 'mostCommonPhrases']
+// The upstream adapter's map: each part's Text API endpoint, and the checks that turn its body into the part's value.
+import { PartFailure } from '../errors.js'
+import type { Entity, PartName, PartValues } from '../parts.js'
 
 export interface Endpoint<P extends PartName> {
   /** The path segment after the base URL. */
@@ -67,6 +53,6 @@ function field (json: unknown, key: string): unknown {
   return (json as Record<string, unknown>)[key]
 }
 
-function mismatch (what: string): UpstreamFailure {
-  return new UpstreamFailure('UPSTREAM_BAD_RESPONSE', `upstream body breaks the contract: ${what}`, { upstreamStatus: 200 })
+function mismatch (what: string): PartFailure {
+  return new PartFailure('UPSTREAM_BAD_RESPONSE', `upstream body breaks the contract: ${what}`, { upstreamStatus: 200 })
 }

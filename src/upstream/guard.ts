@@ -1,6 +1,7 @@
-// Per-endpoint protection shared by all requests: circuit breaker, rate-limit pause and retry budget.
+// Per-endpoint protection shared by all of this process's requests: a circuit breaker and a retry budget.
 import { CircuitState, SamplingBreaker } from 'cockatiel'
-import { UpstreamFailure } from './failure.js'
+import { PartFailure } from '../errors.js'
+import { circuitChannel } from '../events.js'
 import { RetryBudget } from './retry-budget.js'
 
 export interface GuardOptions {
@@ -11,12 +12,12 @@ export interface GuardOptions {
   windowMs: number
   halfOpenAfterMs: number
   retryBudgetRatio: number
-  /** How long a 429 without Retry-After pauses the endpoint, in ms. */
-  defaultPauseMs?: number
 }
 
 /** Passed from `admit` to `succeeded`/`failed`: whether this call is the half-open probe. */
 export type Ticket = boolean
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open'
 
 /**
  * The failure-rate statistics over a sliding window are cockatiel's SamplingBreaker. The three-state
@@ -30,16 +31,13 @@ export class EndpointGuard {
   readonly name: string
   readonly retryBudget: RetryBudget
   #window: SamplingBreaker
-  #state: 'closed' | 'open' | 'half-open' = 'closed'
+  #state: CircuitStateName = 'closed'
   #openedAt = 0
   #halfOpenAfterMs: number
-  #pausedUntil = 0
-  #defaultPauseMs: number
 
   constructor (name: string, opts: GuardOptions) {
     this.name = name
     this.#halfOpenAfterMs = opts.halfOpenAfterMs
-    this.#defaultPauseMs = opts.defaultPauseMs ?? 1000
     this.retryBudget = new RetryBudget({ ratio: opts.retryBudgetRatio, windowMs: opts.windowMs })
     // SamplingBreaker wants a minimum rate; a minimum count over the window is that rate times the window.
     this.#window = new SamplingBreaker({
@@ -49,8 +47,13 @@ export class EndpointGuard {
     })
   }
 
-  get circuitState (): 'closed' | 'open' | 'half-open' {
+  get circuitState (): CircuitStateName {
     return this.#state
+  }
+
+  /** ms until an open circuit lets its next probe through; 0 when closed or probing. */
+  probeInMs (now = Date.now()): number {
+    return this.#state === 'open' ? Math.max(0, this.#openedAt + this.#halfOpenAfterMs - now) : 0
   }
 
   /**
@@ -61,10 +64,10 @@ export class EndpointGuard {
     if (this.#state === 'closed') return false
     const retryAfterMs = this.#openedAt + this.#halfOpenAfterMs - now
     if (this.#state === 'open' && retryAfterMs <= 0) {
-      this.#state = 'half-open'
+      this.#move('half-open')
       return true
     }
-    throw new UpstreamFailure('CIRCUIT_OPEN', this.#state === 'half-open'
+    throw new PartFailure('CIRCUIT_OPEN', this.#state === 'half-open'
       ? `calls to ${this.name} are paused while a probe call tests the upstream`
       : `calls to ${this.name} are paused after repeated failures; the next probe is in ${Math.ceil(retryAfterMs / 1000)} s`,
     { retryAfterMs: Math.max(this.#state === 'half-open' ? 1000 : 0, retryAfterMs) })
@@ -73,7 +76,7 @@ export class EndpointGuard {
   succeeded (probe: Ticket): void {
     if (probe) {
       this.#window.success(CircuitState.HalfOpen)
-      this.#state = 'closed'
+      this.#move('closed')
     } else {
       this.#window.success(CircuitState.Closed)
     }
@@ -81,28 +84,24 @@ export class EndpointGuard {
 
   /** Records a failed call. Only upstream faults count; a cancelled or refused-by-us call gives no verdict. */
   failed (err: unknown, probe: Ticket, now = Date.now()): void {
-    const fault = err instanceof UpstreamFailure && err.upstreamFault
+    const fault = err instanceof PartFailure && err.fault
     if (probe) {
       if (fault) this.#window.failure(CircuitState.HalfOpen)
       // A failed probe reopens for another period; one without a verdict lets the next caller probe.
-      this.#state = 'open'
       if (fault) this.#openedAt = now
+      this.#move('open')
       return
     }
     if (fault && this.#window.failure(CircuitState.Closed) && this.#state === 'closed') {
-      this.#state = 'open'
       this.#openedAt = now
+      this.#move('open')
     }
   }
 
-  /** ms until the endpoint's rate-limit pause ends (0 when not paused). */
-  pausedFor (now = Date.now()): number {
-    return Math.max(0, this.#pausedUntil - now)
-  }
-
-  /** A 429 pauses the endpoint for every caller, for Retry-After or a default. */
-  pause (retryAfterMs: number | undefined, now = Date.now()): void {
-    const until = now + (retryAfterMs ?? this.#defaultPauseMs)
-    if (until > this.#pausedUntil) this.#pausedUntil = until
+  #move (to: CircuitStateName): void {
+    const from = this.#state
+    if (from === to) return
+    this.#state = to
+    if (circuitChannel.hasSubscribers) circuitChannel.publish({ guard: this, endpoint: this.name, from, to })
   }
 }

@@ -1,38 +1,38 @@
-// A FIFO counting semaphore with a bounded wait queue, cancellable waits and release-exactly-once permits.
+// The in-process Limiter: a FIFO counting semaphore with a bounded queue, cancellable waits, release-once permits.
+import { PartFailure } from '../errors.js'
 import type { CancelListener, Cancellation } from './cancellation.js'
+import type { Limiter, LimiterStats, Permit } from './limiter.js'
 
 /**
  * Hand-written: the maintained libraries (p-limit, async-sema, @henrygd/semaphore) lack at least one of
  * what this service relies on: a bounded queue that refuses at once, a waiter that leaves the queue when
- * its request is cancelled, permits whose second release is a no-op, and counters for metrics.
+ * its request is cancelled, permits whose second release is a no-op, and the measured hold time that
+ * the wait estimate is built on.
  */
 
-export class QueueFullError extends Error {
-  constructor (limit: number) {
-    super(`the upstream call queue is full (${limit} waiting)`)
-    this.name = 'QueueFullError'
-  }
-}
-
-export interface Permit {
-  /** Gives the permit back. Idempotent: only the first call counts. */
-  release (): void
-}
+/**
+ * Hold times seen before the wait estimate is given. A cold burst has no data yet and is served:
+ * refusing on a guess would shed load that the upstream could have handled.
+ */
+export const MIN_SAMPLES = 50
 
 interface Waiter extends CancelListener {
   resolve (permit: Permit): void
-  cancellation: Cancellation | undefined
+  cancellation: Cancellation
   /** Set when cancelled while queued; the entry is skipped when it reaches the head. */
   gone: boolean
 }
 
-export class Semaphore {
+export class Semaphore implements Limiter {
   readonly limit: number
   readonly queueLimit: number
   #available: number
   #queue: (Waiter | undefined)[] = []
   #head = 0
   #waiting = 0
+  /** Smoothed time a permit is held, in ms, and how many holds it is based on. */
+  #holdMs = 0
+  #holdSamples = 0
 
   constructor (limit: number, queueLimit = Number.POSITIVE_INFINITY) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`)
@@ -42,31 +42,35 @@ export class Semaphore {
     this.#available = limit
   }
 
-  /** Permits currently held. */
-  get inFlight (): number { return this.limit - this.#available }
-  /** Callers currently queued for a permit. */
-  get waiting (): number { return this.#waiting }
+  stats (): LimiterStats {
+    return { inUse: this.limit - this.#available, limit: this.limit, waiting: this.#waiting, queueLimit: this.queueLimit }
+  }
 
-  /** A permit now, or undefined when none is free. Never queues. */
+  /** Calls ahead drain `limit` at a time, each wave lasting about one hold time. */
+  estimateWaitMs (calls: number): number | undefined {
+    if (this.#holdSamples < MIN_SAMPLES) return undefined
+    const free = this.#waiting > 0 ? 0 : this.#available
+    const queued = this.#waiting + Math.max(0, calls - free)
+    return queued === 0 ? 0 : Math.ceil(queued / this.limit) * this.#holdMs
+  }
+
   tryAcquire (): Permit | undefined {
     if (this.#available === 0 || this.#waiting > 0) return undefined
     this.#available--
-    return this.#permit()
+    return new LocalPermit(this)
   }
 
-  /**
-   * A permit, first come first served. Rejects with QueueFullError when `queueLimit` callers already
-   * wait, and with the cancellation's reason when it is cancelled before a permit is granted.
-   */
-  acquire (cancellation?: Cancellation): Promise<Permit> {
+  acquire (caller: Cancellation): Promise<Permit> {
     const permit = this.tryAcquire()
     if (permit !== undefined) return Promise.resolve(permit)
-    if (cancellation?.reason !== undefined) return Promise.reject(cancellation.reason)
-    if (this.#waiting >= this.queueLimit) return Promise.reject(new QueueFullError(this.queueLimit))
+    if (caller.reason !== undefined) return Promise.reject(caller.reason)
+    if (this.#waiting >= this.queueLimit) {
+      return Promise.reject(new PartFailure('OVERLOADED', `the upstream call queue is full (${this.queueLimit} waiting)`, { retryAfterMs: 1000 }))
+    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
-        cancellation,
+        cancellation: caller,
         gone: false,
         cancelled: (reason) => {
           waiter.gone = true
@@ -74,33 +78,25 @@ export class Semaphore {
           reject(reason)
         },
       }
-      cancellation?.addListener(waiter)
+      caller.addListener(waiter)
       this.#queue.push(waiter)
       this.#waiting++
     })
   }
 
-  #permit (): Permit {
-    let released = false
-    return {
-      release: () => {
-        if (released) return
-        released = true
-        this.#handOver()
-      },
-    }
-  }
-
-  /** A released permit goes straight to the oldest live waiter, or back to the pool. */
-  #handOver (): void {
+  /** Called once per permit: a released permit goes straight to the oldest live waiter, or back to the pool. */
+  handBack (heldMs: number): void {
+    this.#holdSamples++
+    // An EWMA with a short memory (alpha 0.1): it follows the upstream's latency within tens of calls.
+    this.#holdMs = this.#holdSamples === 1 ? heldMs : this.#holdMs + 0.1 * (heldMs - this.#holdMs)
     while (this.#head < this.#queue.length) {
       const waiter = this.#queue[this.#head]
       this.#queue[this.#head++] = undefined
       if (waiter === undefined || waiter.gone) continue
       this.#waiting--
-      waiter.cancellation?.removeListener(waiter)
+      waiter.cancellation.removeListener(waiter)
       this.#compact()
-      waiter.resolve(this.#permit())
+      waiter.resolve(new LocalPermit(this))
       return
     }
     this.#queue.length = 0
@@ -114,5 +110,21 @@ export class Semaphore {
       this.#queue = this.#queue.slice(this.#head)
       this.#head = 0
     }
+  }
+}
+
+class LocalPermit implements Permit {
+  #owner: Semaphore | undefined
+  #grantedAt = performance.now()
+
+  constructor (owner: Semaphore) {
+    this.#owner = owner
+  }
+
+  release (): void {
+    const owner = this.#owner
+    if (owner === undefined) return
+    this.#owner = undefined
+    owner.handBack(performance.now() - this.#grantedAt)
   }
 }

@@ -4,8 +4,6 @@ import pino from 'pino'
 import { Agent, request } from 'undici'
 import type { Dispatcher } from 'undici'
 import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import type { Config } from '../../src/config.js'
 import type { FastifyBaseLogger } from 'fastify'
 import { startFakeUpstream } from './fake-upstream.js'
 import type { FakeUpstream } from './fake-upstream.js'
@@ -29,14 +27,13 @@ export async function build (t: Teardown, env: Record<string, unknown> = {}): Pr
   const upstream = await startFakeUpstream()
   const logs: string[] = []
   const sink = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
-  const config = loadConfig({
+  const { app, url, client } = await listenApp(t, {
     TEXT_API_URL: upstream.url,
     TEXT_API_KEY: TEST_KEY,
     MAX_EVENT_LOOP_DELAY_MS: 0,
     UPSTREAM_RETRY_BASE_MS: 5,
     ...env,
-  })
-  const { app, url, client } = await listenApp(t, config, pino({ level: 'debug' }, sink))
+  }, pino({ level: 'debug' }, sink))
   t.teardown(() => upstream.close())
   return {
     app,
@@ -49,11 +46,11 @@ export async function build (t: Teardown, env: Record<string, unknown> = {}): Pr
 }
 
 /**
- * Builds the app from `config`, listens on a loopback port, and gives a client Agent of the test's own;
+ * Builds the app from `env`, listens on a loopback port, and gives a client Agent of the test's own;
  * the app and the Agent close at teardown.
  */
-export async function listenApp (t: Teardown, config: Config, logger?: FastifyBaseLogger) {
-  const app = await buildApp(logger === undefined ? { config } : { config, logger })
+export async function listenApp (t: Teardown, env: Record<string, unknown>, logger?: FastifyBaseLogger) {
+  const app = await buildApp(logger === undefined ? { env } : { env, logger })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`

@@ -27,10 +27,11 @@ export function watchLeaks (t: Test): LeakWatch {
   const baseline = timers()
   return {
     async assertClean (t, built) {
-      const sem = built.app.upstream.client.semaphore
+      const limiter = built.app.upstream.limiter
       // Let aborted sockets and their callbacks run out.
-      for (let i = 0; i < 50 && (sem.inFlight > 0 || busy(built)); i++) await new Promise((resolve) => setTimeout(resolve, 10))
-      t.equal(sem.inFlight, 0, 'every permit was released')
+      for (let i = 0; i < 50 && (limiter.stats().inUse > 0 || busy(built)); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+      const sem = limiter.stats()
+      t.equal(sem.inUse, 0, 'every permit was released')
       t.equal(sem.waiting, 0, 'nobody is left waiting for a permit')
       // The Agent holds one Pool per origin (connections > 1).
       const stats = (built.app.upstream.dispatcher as Agent).stats as Record<string, Pool.PoolStats>

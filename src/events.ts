@@ -1,0 +1,48 @@
+// The core's life on node:diagnostics_channel: metrics, tracing and logs subscribe; the core never knows who listens.
+import { channel, tracingChannel } from 'node:diagnostics_channel'
+import type { CircuitStateName, EndpointGuard } from './upstream/guard.js'
+import type { PartName, PartOutcome } from './parts.js'
+
+/**
+ * One part of one request, traced as a TracingChannel (start, end, asyncStart, asyncEnd): `start` when
+ * the part starts, `asyncEnd` when it has its outcome, in `result`. A part never rejects, so `error`
+ * is only ever a bug. Subscribers of one app keep to their own events by `source`.
+ */
+export interface PartEvent {
+  /** The analyzer that ran the part. */
+  readonly source: object
+  readonly part: PartName
+  readonly requestId: string
+  /** Set on asyncEnd. */
+  result?: PartOutcome
+  error?: unknown
+}
+
+/**
+ * One upstream attempt of a part, traced around the call itself (the permit is already held): `start`
+ * runs the call inside the channel's bound stores, so a tracer's context reaches the HTTP request.
+ * `result` is the part's value, or `error` why the attempt failed (a PartFailure or a Cancelled).
+ */
+export interface AttemptEvent {
+  readonly source: object
+  readonly part: PartName
+  /** The upstream endpoint's path segment. */
+  readonly endpoint: string
+  readonly requestId: string
+  /** 1 for the first attempt. */
+  readonly attempt: number
+  result?: unknown
+  error?: unknown
+}
+
+/** A circuit breaker changed state. */
+export interface CircuitEvent {
+  readonly guard: EndpointGuard
+  readonly endpoint: string
+  readonly from: CircuitStateName
+  readonly to: CircuitStateName
+}
+
+export const partChannel = tracingChannel<PartEvent>('text-bff:part')
+export const attemptChannel = tracingChannel<AttemptEvent>('text-bff:attempt')
+export const circuitChannel = channel('text-bff:circuit')

@@ -1,0 +1,43 @@
+// The analyzer over the upstream pieces, and the service's lifetime: what is still running near the end of a shutdown is cancelled.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { Analyzer } from '../analyze/runner.js'
+import { Scope } from '../analyze/scope.js'
+import { Cancelled } from '../errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    analyzer: Analyzer
+    /** Parent of every request's scope; cancelled (reason `shutdown`) shortly before the shutdown grace runs out. */
+    lifetime: Scope
+  }
+}
+
+/** Before the grace period ends, the time left for cancelled work to answer its clients. */
+const SHUTDOWN_ANSWER_MS = 500
+
+export default fp(async function analyzer (app: FastifyInstance) {
+  const config = app.config
+  const { client, guards, limiter, pauses } = app.upstream
+  app.decorate('analyzer', new Analyzer({
+    client,
+    guards,
+    limiter,
+    pauses,
+    retry: { maxAttempts: config.UPSTREAM_MAX_ATTEMPTS, baseMs: config.UPSTREAM_RETRY_BASE_MS, capMs: Math.max(config.UPSTREAM_RETRY_BASE_MS, 2000) },
+  }))
+  const lifetime = new Scope(Number.POSITIVE_INFINITY, { label: 'service' })
+  app.decorate('lifetime', lifetime)
+  let timer: NodeJS.Timeout | undefined
+  app.addHook('preClose', async () => {
+    // In-flight requests get the grace period; what still runs near its end answers SHUTTING_DOWN, so
+    // its clients hear why instead of a reset when the process exits.
+    const cancelIn = Math.max(0, config.SHUTDOWN_GRACE_MS - SHUTDOWN_ANSWER_MS)
+    timer = setTimeout(() => lifetime.cancel(new Cancelled('shutdown', 'the service is shutting down')), cancelIn)
+    timer.unref()
+  })
+  app.addHook('onClose', async () => {
+    clearTimeout(timer)
+    lifetime.dispose()
+  })
+}, { name: 'analyzer', dependencies: ['@fastify/env', 'upstream'] })
