@@ -231,9 +231,9 @@ async function soak () {
     const samples = []
     const t0 = performance.now()
     const load = runLoad({ tool: config.loadgen, port: proc.port, connections: s.connections, durationS: config.soakS, body, workDir, cpus: config.pin?.others })
-    let running = true
-    load.finally(() => { running = false }).catch(() => {})
-    while (running) {
+    const state = { running: true }
+    load.finally(() => { state.running = false }).catch(() => {})
+    while (state.running) {
       samples.push({ t: (performance.now() - t0) / 1000, rssMiB: memory(proc.pid).rssMiB })
       await Promise.race([sleep(1000), load.catch(() => {})])
     }

@@ -1,6 +1,5 @@
 // The core's life on node:diagnostics_channel: metrics, tracing and logs subscribe; the core never knows who listens.
 import { channel, tracingChannel } from 'node:diagnostics_channel'
-import type { CircuitStateName, EndpointGuard } from './upstream/guard.js'
 import type { PartName, PartOutcome } from './parts.js'
 
 /**
@@ -35,9 +34,12 @@ export interface AttemptEvent {
   error?: unknown
 }
 
+export type CircuitStateName = 'closed' | 'open' | 'half-open'
+
 /** A circuit breaker changed state. */
 export interface CircuitEvent {
-  readonly guard: EndpointGuard
+  /** The guard whose circuit it is. */
+  readonly source: object
   readonly endpoint: string
   readonly from: CircuitStateName
   readonly to: CircuitStateName

@@ -53,7 +53,7 @@ t.test('sends the key in the apikey header, JSON body, request id and remaining 
 
 t.test('replaces an insane X-Request-Id with a generated one', async (t) => {
   const { analyze } = await build(t)
-  const res = await analyze({ text: TEXT }, { 'x-request-id': 'bad id with spaces\u00e9' .replace('\u00e9', '') + '!'.repeat(200) })
+  const res = await analyze({ text: TEXT }, { 'x-request-id': 'bad id with spaces\u00e9'.replace('\u00e9', '') + '!'.repeat(200) })
   t.equal(res.status, 200)
   t.match(res.body.requestId, /^[0-9a-f-]{36}$/)
   t.equal(res.headers['x-request-id'], res.body.requestId)

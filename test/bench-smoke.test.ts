@@ -26,7 +26,7 @@ type Report = {
 }
 
 function runDriver (out: string): Promise<{ code: number | null, output: string }> {
-  return new Promise((resolvePromise) => {
+  return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(root, 'bench', 'run.js')], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +51,7 @@ function runDriver (out: string): Promise<{ code: number | null, output: string 
     child.on('exit', (code) => {
       clearTimeout(term)
       clearTimeout(kill)
-      resolvePromise({ code, output })
+      resolve({ code, output })
     })
   })
 }

@@ -31,9 +31,9 @@ t.test('other requests answer in milliseconds while the engine analyses 50 000 c
   while (big.length < 49_000) big += BIOGRAPHY + ' '
   const analysis = post(client, `${url}/analyze`, { text: big.slice(0, 50_000) })
   const latencies: number[] = []
-  let done = false
-  void analysis.then(() => { done = true })
-  while (!done) {
+  const state = { done: false }
+  void analysis.then(() => { state.done = true })
+  while (!state.done) {
     const started = performance.now()
     const res = await request(`${url}/healthz`, { dispatcher: client })
     await res.body.dump()

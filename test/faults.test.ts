@@ -166,8 +166,11 @@ t.test('a client aborting mid-request cancels its upstream calls and frees their
   built.upstream.script('*', { kind: 'hang' })
   const controller = new AbortController()
   const pending = request(`${built.url}/analyze`, {
-    dispatcher: built.client, method: 'POST', signal: controller.signal,
-    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: TEXT }),
+    dispatcher: built.client,
+    method: 'POST',
+    signal: controller.signal,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: TEXT }),
   }).catch((err: Error) => err)
   while (built.upstream.inFlight < 3) await new Promise((resolve) => setTimeout(resolve, 5))
   t.equal(built.app.upstream.limiter.stats().inUse, 3)
@@ -232,20 +235,31 @@ t.test('a full queue is refused at once with 503 OVERLOADED and Retry-After', as
 })
 
 t.test('a cold burst is served; once measured, a request the queue cannot serve in time is shed at once', async (t) => {
-  const built = await build(t, { UPSTREAM_CONCURRENCY: 4, REQUEST_TIMEOUT_MS: 1000 })
+  // Deadlines several times the work, so that a busy machine changes the margins, not the outcome.
+  const built = await build(t, { UPSTREAM_CONCURRENCY: 4, REQUEST_TIMEOUT_MS: 3000 })
   built.upstream.script('*', { kind: 'ok', delayMs: 40 })
-  // Cold: 20 requests = 60 calls, 15 waves of 40 ms = ~600 ms, inside the deadline, and no data yet.
+  // Cold: 20 requests = 60 calls, 15 waves of 40 ms = ~600 ms, well inside the deadline, and no data yet.
   const cold = await Promise.all(Array.from({ length: 20 }, () => timed(built)))
   t.same(cold.map((r) => r.status), cold.map(() => 200), 'the cold burst is served, not shed')
-  // Now the hold time is measured (~40 ms): 60 requests = 180 calls = 45 waves = ~1.8 s > 1 s.
-  const hot = await Promise.all(Array.from({ length: 60 }, () => timed(built)))
+  // Now the hold time is measured (~40 ms): 200 requests = 600 calls = 150 waves = ~6 s, twice the deadline.
+  // Without admission about half would time out.
+  const callsBefore = built.upstream.calls.length
+  const hot = await Promise.all(Array.from({ length: 200 }, () => timed(built)))
   const shed = hot.filter((r) => r.status === 503)
-  t.ok(shed.length > 0, `${shed.length} of 60 shed`)
-  t.ok(shed.every((r) => r.body.code === 'OVERLOADED' && r.ms < 200 && Number(r.headers['retry-after']) >= 1), 'shed at once, with Retry-After')
-  const late = hot.filter((r) => r.status === 504).length
-  t.ok(hot.every((r) => r.status === 200 || r.status === 503 || r.status === 504), 'the rest are served')
-  // The estimate is a mean with headroom; on a busy machine one or two admitted at the edge may still time out.
-  t.ok(late <= 2, `${late} admitted requests timed out late`)
+  const admitted = hot.filter((r) => r.status !== 503)
+  t.ok(shed.length > 0, `${shed.length} of 200 shed`)
+  t.ok(shed.every((r) => r.body.code === 'OVERLOADED' && Number(r.headers['retry-after']) >= 1), 'shed as OVERLOADED, with Retry-After')
+  // "At once" as an order, which holds on a busy machine: a shed request does not wait for the queue.
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN
+  const served = admitted.filter((r) => r.status === 200)
+  t.ok(median(shed.map((r) => r.ms)) < median(served.map((r) => r.ms)),
+    `shed sooner than served (medians ${Math.round(median(shed.map((r) => r.ms)))} and ${Math.round(median(served.map((r) => r.ms)))} ms)`)
+  t.equal(built.upstream.calls.length - callsBefore, admitted.length * 3, 'a shed request never called the upstream')
+  t.ok(admitted.every((r) => r.status === 200 || r.status === 504), 'the rest are served or time out')
+  // The estimate is a mean made on arrival; on a busy machine the queue can drain slower than measured,
+  // so some admitted at the edge still time out. Admission must keep that a small share.
+  const late = admitted.filter((r) => r.status === 504).length
+  t.ok(late <= admitted.length / 5, `${late} of ${admitted.length} admitted requests timed out late`)
 })
 
 t.test('the upstream restarting during load: stable codes while it is down, full recovery after', async (t) => {

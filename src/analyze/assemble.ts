@@ -74,7 +74,9 @@ export function failedParts (analysis: Analysis): PartName[] {
  * share one; the first one's when their codes differ but share a status; PARTS_FAILED (502) when even
  * their statuses differ (a timeout beside an open circuit is neither a 504 nor a 503).
  */
-function failure (decisive: Extract<PartOutcome, { ok: false }>[], analysis: Analysis, becauseRequired: boolean): ServiceError {
+function failure (failed: Extract<PartOutcome, { ok: false }>[], analysis: Analysis, becauseRequired: boolean): ServiceError {
+  // Outcomes arrive in completion order; the detail names parts in answer order.
+  const decisive = [...failed].sort((a, b) => partNames.indexOf(a.part) - partNames.indexOf(b.part))
   const first = decisive[0]!
   const statuses = new Set(decisive.map((d) => errorCodes[d.failure.code].status))
   const code = statuses.size === 1 ? first.failure.code : 'PARTS_FAILED'

@@ -36,7 +36,7 @@ const DEFAULT_PAUSE_MS = 1000
  * anything the upstream did). Each place that can be cancelled maps the typed reason itself.
  */
 export async function runPart<P extends PartName> (part: P, body: string, scope: Scope, requestId: string, deps: PartDeps): Promise<PartOutcome<P>> {
-  const { client, guard, limiter, pauses, retry } = deps
+  const { guard, limiter, pauses, retry } = deps
   const endpoint = endpoints[part].path
   let attempts = 0
   const done = (failure: PartFailure | undefined, value?: PartValues[P]): PartOutcome<P> => {

@@ -6,12 +6,14 @@ import { circuitChannel, partChannel } from '../events.js'
 import type { CircuitEvent, PartEvent } from '../events.js'
 import { partNames } from '../parts.js'
 import type { PartName } from '../parts.js'
+import type { EndpointGuard } from '../upstream/guard.js'
 import { TalliedHistogram } from './tally.js'
 import type { HistogramTally } from './tally.js'
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 const CIRCUIT = { closed: 0, 'half-open': 1, open: 2 } as const
 
+/* eslint-disable no-new -- prom-client metrics register themselves with the registry named in `registers` */
 export default fp(async function metrics (app: FastifyInstance) {
   if (!app.config.METRICS) return
   const registry = new Registry()
@@ -25,7 +27,10 @@ export default fp(async function metrics (app: FastifyInstance) {
   const transitions = new Map<string, number>()
 
   new Counter({
-    name: 'text_bff_http_requests_total', help: 'HTTP requests answered, by route and status', labelNames: ['route', 'status'], registers,
+    name: 'text_bff_http_requests_total',
+    help: 'HTTP requests answered, by route and status',
+    labelNames: ['route', 'status'],
+    registers,
     collect () {
       this.reset()
       for (const [route, { statuses }] of byRoute) for (const [status, n] of statuses) this.inc({ route, status: String(status) }, n)
@@ -33,7 +38,10 @@ export default fp(async function metrics (app: FastifyInstance) {
   })
   const requestSeconds = new TalliedHistogram({ name: 'text_bff_http_request_duration_seconds', help: 'Time to answer, by route', labelNames: ['route'] as const, buckets: SECONDS, registers })
   new Counter({
-    name: 'text_bff_parts_total', help: 'Analysis parts computed, by part and outcome (ok or the error code)', labelNames: ['part', 'outcome'], registers,
+    name: 'text_bff_parts_total',
+    help: 'Analysis parts computed, by part and outcome (ok or the error code)',
+    labelNames: ['part', 'outcome'],
+    registers,
     collect () {
       this.reset()
       for (const part of partNames) {
@@ -44,14 +52,20 @@ export default fp(async function metrics (app: FastifyInstance) {
     },
   })
   new Counter({
-    name: 'text_bff_upstream_retries_total', help: 'Upstream attempts beyond the first, by part', labelNames: ['part'], registers,
+    name: 'text_bff_upstream_retries_total',
+    help: 'Upstream attempts beyond the first, by part',
+    labelNames: ['part'],
+    registers,
     collect () {
       this.reset()
       for (const part of partNames) if (byPart[part].retries > 0) this.inc({ part }, byPart[part].retries)
     },
   })
   new Counter({
-    name: 'text_bff_circuit_transitions_total', help: 'Circuit breaker state changes, by endpoint and new state', labelNames: ['endpoint', 'to'], registers,
+    name: 'text_bff_circuit_transitions_total',
+    help: 'Circuit breaker state changes, by endpoint and new state',
+    labelNames: ['endpoint', 'to'],
+    registers,
     collect () {
       this.reset()
       for (const [key, n] of transitions) {
@@ -68,7 +82,10 @@ export default fp(async function metrics (app: FastifyInstance) {
   new Gauge({ name: 'text_bff_upstream_permits_limit', help: 'Upstream calls this process may have in flight', registers, collect () { this.set(limiter.stats().limit) } })
   new Gauge({ name: 'text_bff_upstream_queue_waiting', help: 'Upstream calls waiting for a permit', registers, collect () { this.set(limiter.stats().waiting) } })
   new Gauge({
-    name: 'text_bff_circuit_state', help: 'Circuit per part: 0 closed, 1 half-open, 2 open', labelNames: ['part'], registers,
+    name: 'text_bff_circuit_state',
+    help: 'Circuit per part: 0 closed, 1 half-open, 2 open',
+    labelNames: ['part'],
+    registers,
     collect () { for (const p of partNames) this.set({ part: p }, CIRCUIT[guards[p].circuitState]) },
   })
   const engine = app.engine
@@ -90,7 +107,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   const ownGuards = new Set(Object.values(guards))
   const onCircuit = (message: unknown): void => {
     const event = message as CircuitEvent
-    if (!ownGuards.has(event.guard)) return
+    if (!ownGuards.has(event.source as EndpointGuard)) return
     const key = `${event.endpoint} ${event.to}`
     transitions.set(key, (transitions.get(key) ?? 0) + 1)
   }

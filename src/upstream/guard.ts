@@ -2,6 +2,7 @@
 import { CircuitState, SamplingBreaker } from 'cockatiel'
 import { PartFailure } from '../errors.js'
 import { circuitChannel } from '../events.js'
+import type { CircuitEvent, CircuitStateName } from '../events.js'
 import { RetryBudget } from './retry-budget.js'
 
 export interface GuardOptions {
@@ -16,8 +17,6 @@ export interface GuardOptions {
 
 /** Passed from `admit` to `succeeded`/`failed`: whether this call is the half-open probe. */
 export type Ticket = boolean
-
-export type CircuitStateName = 'closed' | 'open' | 'half-open'
 
 /**
  * The failure-rate statistics over a sliding window are cockatiel's SamplingBreaker. The three-state
@@ -102,6 +101,6 @@ export class EndpointGuard {
     const from = this.#state
     if (from === to) return
     this.#state = to
-    if (circuitChannel.hasSubscribers) circuitChannel.publish({ guard: this, endpoint: this.name, from, to })
+    if (circuitChannel.hasSubscribers) circuitChannel.publish({ source: this, endpoint: this.name, from, to } satisfies CircuitEvent)
   }
 }

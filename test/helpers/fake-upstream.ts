@@ -134,10 +134,12 @@ function act (b: Behaviour, endpoint: EndpointName, req: IncomingMessage, res: S
     })
     case 'html':
       res.writeHead(b.status ?? 502, { 'content-type': 'text/html; charset=utf-8' })
-      return void res.end('<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>')
+      res.end('<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>')
+      return
     case 'broken-json':
       res.writeHead(200, { 'content-type': 'application/json' })
-      return void res.end('{"summary": "cut off')
+      res.end('{"summary": "cut off')
+      return
     case 'wrong-shape': return json(res, 200, { summary: 42, ner: 'none', 'most common phrases': { a: 1 } })
     case 'hang': return
     case 'slow-body': {
@@ -148,7 +150,10 @@ function act (b: Behaviour, endpoint: EndpointName, req: IncomingMessage, res: S
       const send = (i: number): void => {
         if (res.destroyed) return
         const part = payload.subarray(i * size, (i + 1) * size)
-        if (i === n - 1 || part.length === 0) return void res.end(part)
+        if (i === n - 1 || part.length === 0) {
+          res.end(part)
+          return
+        }
         res.write(part)
         later(b.chunkDelayMs, () => send(i + 1))
       }
@@ -167,13 +172,17 @@ function act (b: Behaviour, endpoint: EndpointName, req: IncomingMessage, res: S
       const pump = (): void => {
         while (sent < b.bytes && !res.destroyed) {
           sent += chunk.length
-          if (!res.write(chunk)) return void res.once('drain', pump)
+          if (!res.write(chunk)) {
+            res.once('drain', pump)
+            return
+          }
         }
         if (!res.destroyed) res.end()
       }
       return pump()
     }
-    case 'destroy': return void req.socket.destroy()
+    case 'destroy':
+      req.socket.destroy()
   }
 }
 

@@ -1,0 +1,82 @@
+// The runner: parts start together and come out in completion order; their lives are published while they run.
+import { tracingChannel } from 'node:diagnostics_channel'
+import t from 'tap'
+import type { Test } from 'tap'
+import { Scope } from '../../src/analyze/scope.js'
+import { Cancelled, ServiceError } from '../../src/errors.js'
+import type { PartEvent } from '../../src/events.js'
+import { core } from '../helpers/core.js'
+
+const TEXT = 'Ada wrote. Babbage built.'
+
+function scope (t: Test, budgetMs = 5000): Scope {
+  const s = new Scope(budgetMs)
+  t.teardown(() => s.dispose())
+  return s
+}
+
+t.test('yields each part as it completes, fastest first, each exactly once', async (t) => {
+  const c = await core(t)
+  c.upstream.script('summarize', { kind: 'ok', delayMs: 150 })
+  c.upstream.script('ner', { kind: 'ok', delayMs: 10 })
+  c.upstream.script('most_common_phrases', { kind: 'ok', delayMs: 80 })
+  const run = c.analyzer.start({ text: TEXT }, scope(t), 'r1')
+  t.same(run.parts, ['summary', 'entities', 'mostCommonPhrases'])
+  const order: string[] = []
+  const started = performance.now()
+  let firstAt = 0
+  for await (const outcome of run) {
+    if (order.length === 0) firstAt = performance.now() - started
+    order.push(outcome.part)
+  }
+  t.same(order, ['entities', 'mostCommonPhrases', 'summary'])
+  t.ok(firstAt < 140, `the first outcome came before the slowest part finished (${firstAt.toFixed(0)} ms)`)
+  t.equal(c.upstream.maxInFlight, 3, 'all three calls were in flight together')
+})
+
+t.test('only the wanted parts run', async (t) => {
+  const c = await core(t)
+  const outcomes = await c.analyzer.start({ text: TEXT, parts: ['mostCommonPhrases', 'summary'] }, scope(t), 'r').all()
+  t.same(outcomes.map((o) => o.part).sort(), ['mostCommonPhrases', 'summary'])
+  t.same(c.upstream.calls.map((c) => c.endpoint).sort(), ['most_common_phrases', 'summarize'])
+})
+
+t.test('publishes every part\'s start before any finishes, then each finish with its outcome, for its own analyzer only', async (t) => {
+  const c = await core(t)
+  const other = await core(t)
+  c.upstream.script('ner', { kind: 'status', status: 500 })
+  const seen: string[] = []
+  const channel = tracingChannel<PartEvent>('text-bff:part')
+  const handlers = {
+    start (e: PartEvent) { if (e.source === c.analyzer) seen.push(`start ${e.part}`) },
+    end () {},
+    asyncStart () {},
+    asyncEnd (e: PartEvent) { if (e.source === c.analyzer) seen.push(`end ${e.part} ${e.result!.ok ? 'ok' : e.result!.failure.code}`) },
+    error () {},
+  }
+  channel.subscribe(handlers)
+  t.teardown(() => channel.unsubscribe(handlers))
+  await Promise.all([c.analyzer.start({ text: TEXT }, scope(t), 'r').all(), other.analyzer.start({ text: TEXT }, scope(t), 'r').all()])
+  t.same(seen.slice(0, 3), ['start summary', 'start entities', 'start mostCommonPhrases'])
+  t.same(seen.slice(3).sort(), ['end entities UPSTREAM_ERROR', 'end mostCommonPhrases ok', 'end summary ok'])
+})
+
+t.test('refuses at once when the limiter cannot take the calls, before any part starts', async (t) => {
+  const c = await core(t, { limit: 1, queueLimit: 1 })
+  const held = c.limiter.tryAcquire()!
+  t.throws(() => c.analyzer.start({ text: TEXT }, scope(t), 'r'), ServiceError)
+  t.throws(() => c.analyzer.start({ text: TEXT }, scope(t), 'r'), { code: 'OVERLOADED', message: /queue is full/ })
+  held.release()
+  t.equal(c.upstream.calls.length, 0)
+})
+
+t.test('cancelling the scope ends every running part with its own code', async (t) => {
+  const c = await core(t)
+  c.upstream.script('*', { kind: 'hang' })
+  const s = scope(t)
+  const run = c.analyzer.start({ text: TEXT }, s, 'r')
+  setTimeout(() => s.cancel(new Cancelled('client-closed', 'gone')), 30)
+  const outcomes = await run.all()
+  t.same(outcomes.map((o) => o.ok ? 'ok' : o.failure.code), ['CLIENT_CLOSED', 'CLIENT_CLOSED', 'CLIENT_CLOSED'])
+  t.equal(c.limiter.stats().inUse, 0)
+})
