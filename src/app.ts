@@ -44,6 +44,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     // Behind a load balancer the idle timeout must outlast the balancer's (commonly 60 s).
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    // The embedded engine may take most of its own 30 s start timeout on a busy machine; a plugin
+    // timeout below it would fail start-up with a vaguer message first.
+    pluginTimeout: 45_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // Every body schema has additionalProperties: false, so a __proto__ or constructor key is refused
     // by validation, naming the field, and nothing merges request objects. secure-json-parse's scan of
