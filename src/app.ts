@@ -11,6 +11,8 @@ import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
 import engine from './plugins/engine.js'
 import upstream from './plugins/upstream.js'
+import redis from './plugins/redis.js'
+import cache from './plugins/cache.js'
 import analyzer from './plugins/analyzer.js'
 import metrics from './plugins/metrics.js'
 import analyzeRoute from './routes/analyze.js'
@@ -69,6 +71,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(overload)
   await app.register(engine)
   await app.register(upstream, { dispatcher: opts.dispatcher })
+  await app.register(redis)
+  await app.register(cache)
   await app.register(analyzer)
   await app.register(metrics)
   await app.register(analyzeRoute)

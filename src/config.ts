@@ -58,6 +58,13 @@ export const configSchema = {
     ENGINE_MAX_PHRASES: { type: 'integer', default: 5, minimum: 1, maximum: 100 },
     METRICS: { type: 'boolean', default: true },
     CORS_ORIGINS: { type: 'string', default: '', pattern: '^\\s*(\\*|(https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*))?\\s*$' },
+    CACHE: { type: 'boolean', default: true },
+    CACHE_MAX_BYTES: { type: 'integer', default: 64 * 1024 * 1024, minimum: 65_536, maximum: 64 * 1024 * 1024 * 1024 },
+    CACHE_MAX_ENTRY_BYTES: { type: 'integer', default: 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024 },
+    CACHE_TTL_S: { type: 'integer', default: 86_400, minimum: 1, maximum: 31_536_000 },
+    CACHE_STALE_IF_ERROR_S: { type: 'integer', default: 86_400, minimum: 0, maximum: 31_536_000 },
+    REDIS_URL: { type: 'string', default: '', pattern: '^(rediss?://\\S+)?$' },
+    REDIS_COMMAND_TIMEOUT_MS: { type: 'integer', default: 50, minimum: 1, maximum: 10_000 },
   },
 } as const
 
@@ -87,6 +94,15 @@ export interface Config {
   METRICS: boolean
   /** Empty: no CORS. `*`, or origins separated by commas (e.g. https://app.example.com). */
   CORS_ORIGINS: string
+  /** Cache each part's result (memory, and Redis when REDIS_URL is set). */
+  CACHE: boolean
+  CACHE_MAX_BYTES: number
+  CACHE_MAX_ENTRY_BYTES: number
+  CACHE_TTL_S: number
+  CACHE_STALE_IF_ERROR_S: number
+  /** Empty: no Redis; the cache is per process. redis:// or rediss://, e.g. redis://cache:6379/0. */
+  REDIS_URL: string
+  REDIS_COMMAND_TIMEOUT_MS: number
 }
 
 /** A configuration value is wrong; the message names the variable and the rule. */

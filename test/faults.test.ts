@@ -9,7 +9,11 @@ import { watchLeaks } from './helpers/leaks.js'
 const TEXT = 'Ada Lovelace worked with Charles Babbage. She wrote the first program.'
 const PARTS = ['summary', 'entities', 'mostCommonPhrases'] as const
 
-async function timed (built: Built, body: unknown = { text: TEXT }, headers: Record<string, string> = {}) {
+// Each request a text of its own unless a test says otherwise, so neither the cache nor coalescing answers for the upstream.
+let sent = 0
+const unique = (): { text: string } => ({ text: `${TEXT} Request ${++sent}.` })
+
+async function timed (built: Built, body: unknown = unique(), headers: Record<string, string> = {}) {
   const started = performance.now()
   const res = await built.analyze(body, headers)
   return { ...res, ms: performance.now() - started }
@@ -68,7 +72,7 @@ t.test('a 429 with Retry-After is honoured, and pauses that endpoint for every c
   const first = timed(built)
   await new Promise((resolve) => setTimeout(resolve, 100))
   // A second request during the pause does not call summarize at all until the pause ends.
-  const second = timed(built, { text: TEXT, parts: ['summary'] })
+  const second = timed(built, { ...unique(), parts: ['summary'] })
   const [a, b] = await Promise.all([first, second])
   t.equal(a.status, 200)
   t.match(a.body.parts.summary, { status: 'ok', attempts: 2 })
@@ -124,7 +128,7 @@ t.test('one endpoint failing while the others answer gives a partial 200', async
 t.test('a required part that fails fails the request, with the others still reported', async (t) => {
   const built = await build(t)
   built.upstream.script('ner', { kind: 'status', status: 500 })
-  const res = await timed(built, { text: TEXT, require: ['entities'] })
+  const res = await timed(built, { ...unique(), require: ['entities'] })
   t.equal(res.status, 502)
   t.equal(res.body.code, 'UPSTREAM_ERROR')
   t.match(res.body.detail, /required part entities failed/)
@@ -135,10 +139,10 @@ t.test('a required part that fails fails the request, with the others still repo
 t.test('a client deadline (header or body) shortens the server one and travels upstream', async (t) => {
   const built = await build(t)
   built.upstream.script('*', { kind: 'ok', delayMs: 1000 })
-  const viaHeader = await timed(built, { text: TEXT }, { 'request-timeout-ms': '200' })
+  const viaHeader = await timed(built, unique(), { 'request-timeout-ms': '200' })
   t.equal(viaHeader.status, 504)
   t.ok(viaHeader.ms >= 190 && viaHeader.ms < 700, `header deadline honoured (${Math.round(viaHeader.ms)} ms)`)
-  const viaBody = await timed(built, { text: TEXT, timeoutMs: 150 })
+  const viaBody = await timed(built, { ...unique(), timeoutMs: 150 })
   t.equal(viaBody.status, 504)
   t.ok(viaBody.ms >= 140 && viaBody.ms < 650, `body deadline honoured (${Math.round(viaBody.ms)} ms)`)
   const sent = Number(built.upstream.calls.at(-1)!.headers['request-timeout-ms'])
@@ -188,9 +192,9 @@ t.test('the circuit opens on a failure rate once enough calls were seen, fails f
   const built = await build(t, { BREAKER_MIN_CALLS: 6, BREAKER_HALF_OPEN_AFTER_MS: 400, UPSTREAM_MAX_ATTEMPTS: 1 })
   built.upstream.script('summarize', { kind: 'status', status: 500 })
   // Below the minimum the breaker stays closed however bad the rate.
-  for (let i = 0; i < 5; i++) t.equal((await timed(built, { text: TEXT, parts: ['summary'] })).body.parts.summary.code, 'UPSTREAM_ERROR')
+  for (let i = 0; i < 5; i++) t.equal((await timed(built, { ...unique(), parts: ['summary'] })).body.parts.summary.code, 'UPSTREAM_ERROR')
   t.equal(built.app.upstream.guards.summary.circuitState, 'closed', 'five failures alone do not open it')
-  await timed(built, { text: TEXT, parts: ['summary'] })
+  await timed(built, { ...unique(), parts: ['summary'] })
   t.equal(built.app.upstream.guards.summary.circuitState, 'open')
   const calls = built.upstream.count('summarize')
   const fast = await timed(built)
@@ -198,13 +202,13 @@ t.test('the circuit opens on a failure rate once enough calls were seen, fails f
   t.match(fast.body.parts.summary, { status: 'error', code: 'CIRCUIT_OPEN' })
   t.ok(fast.body.parts.summary.retryAfterMs > 0 && fast.body.parts.summary.retryAfterMs <= 400, 'says when it will try again')
   t.equal(built.upstream.count('summarize'), calls, 'an open circuit does not call the upstream')
-  const onlySummary = await timed(built, { text: TEXT, parts: ['summary'] })
+  const onlySummary = await timed(built, { ...unique(), parts: ['summary'] })
   t.equal(onlySummary.status, 503)
   t.equal(onlySummary.body.code, 'CIRCUIT_OPEN')
   t.ok(Number(onlySummary.headers['retry-after']) >= 1)
   built.upstream.script('summarize', { kind: 'ok' })
   await new Promise((resolve) => setTimeout(resolve, 450))
-  const probe = await timed(built, { text: TEXT, parts: ['summary'] })
+  const probe = await timed(built, { ...unique(), parts: ['summary'] })
   t.equal(probe.status, 200, 'the half-open probe succeeded')
   t.equal(built.app.upstream.guards.summary.circuitState, 'closed')
 })
@@ -212,7 +216,7 @@ t.test('the circuit opens on a failure rate once enough calls were seen, fails f
 t.test('the retry budget stops an outage from multiplying the load', async (t) => {
   const built = await build(t, { UPSTREAM_MAX_ATTEMPTS: 3, UPSTREAM_RETRY_BUDGET_RATIO: 0.1, BREAKER_MIN_CALLS: 100000 })
   built.upstream.script('summarize', { kind: 'status', status: 503 })
-  for (let i = 0; i < 60; i++) await built.analyze({ text: TEXT, parts: ['summary'] })
+  for (let i = 0; i < 60; i++) await built.analyze({ ...unique(), parts: ['summary'] })
   const calls = built.upstream.count('summarize')
   // Without a budget: 180 calls. With it: 60 first attempts, plus at most 10 % of them plus a floor of 3.
   t.ok(calls <= 60 + 6 + 3, `${calls} upstream calls for 60 requests`)

@@ -4,12 +4,12 @@ import type { CancelledWhile } from '../errors.js'
 import { attemptChannel } from '../events.js'
 import type { PartName, PartOutcome, PartValues } from '../parts.js'
 import { sleep } from '../upstream/cancellation.js'
+import type { Cancellation } from '../upstream/cancellation.js'
 import type { UpstreamClient } from '../upstream/client.js'
 import { endpoints } from '../upstream/endpoints.js'
 import type { EndpointGuard } from '../upstream/guard.js'
 import type { Limiter, Permit } from '../upstream/limiter.js'
 import type { Pauses } from '../upstream/pauses.js'
-import type { Scope } from './scope.js'
 
 export interface RetryPolicy {
   maxAttempts: number
@@ -21,7 +21,6 @@ export interface RetryPolicy {
 export interface PartDeps {
   client: UpstreamClient
   guard: EndpointGuard
-  limiter: Limiter
   pauses: Pauses
   retry: RetryPolicy
   /** Identifies the analyzer in the events it publishes. */
@@ -32,16 +31,17 @@ export interface PartDeps {
 const DEFAULT_PAUSE_MS = 1000
 
 /**
- * Resolves with the part's outcome; never rejects for an expected failure (a cancellation, a refusal,
- * anything the upstream did). Each place that can be cancelled maps the typed reason itself.
+ * Resolves with the part's outcome from the upstream, under `scope` (a request's, or a flight shared by
+ * several) and with permits from `limiter`; never rejects for an expected failure (a cancellation, a
+ * refusal, anything the upstream did). Each place that can be cancelled maps the typed reason itself.
  */
-export async function runPart<P extends PartName> (part: P, body: string, scope: Scope, requestId: string, deps: PartDeps): Promise<PartOutcome<P>> {
-  const { guard, limiter, pauses, retry } = deps
+export async function runPart<P extends PartName> (part: P, body: string, scope: Cancellation, requestId: string, deps: PartDeps, limiter: Limiter): Promise<PartOutcome<P>> {
+  const { guard, pauses, retry } = deps
   const endpoint = endpoints[part].path
+  const startedAt = performance.now()
   let attempts = 0
   const done = (failure: PartFailure | undefined, value?: PartValues[P]): PartOutcome<P> => {
-    // A part starts with its request, so its time counts from the scope's start, as its deadline does.
-    const durationMs = performance.now() - scope.startedAt
+    const durationMs = performance.now() - startedAt
     return failure === undefined
       ? { part, ok: true, value: value as PartValues[P], durationMs, attempts }
       : { part, ok: false, failure, durationMs, attempts }
@@ -91,7 +91,7 @@ export async function runPart<P extends PartName> (part: P, body: string, scope:
 }
 
 /** One upstream call, traced as an attempt when anyone listens. */
-function attempt<P extends PartName> (part: P, body: string, scope: Scope, requestId: string, permit: Permit,
+function attempt<P extends PartName> (part: P, body: string, scope: Cancellation, requestId: string, permit: Permit,
   n: number, endpoint: string, deps: PartDeps): Promise<PartValues[P]> {
   const client = deps.client
   if (!attemptChannel.hasSubscribers) return client.send(part, body, scope, requestId, permit)
@@ -99,7 +99,7 @@ function attempt<P extends PartName> (part: P, body: string, scope: Scope, reque
 }
 
 /** ms to wait before the next attempt, or undefined when this failure is final. */
-function retryDelay (failure: PartFailure, attempts: number, retry: RetryPolicy, scope: Scope, guard: EndpointGuard): number | undefined {
+function retryDelay (failure: PartFailure, attempts: number, retry: RetryPolicy, scope: Cancellation, guard: EndpointGuard): number | undefined {
   if (!failure.transient || attempts >= retry.maxAttempts) return undefined
   // Exponential backoff with full jitter (uniform in [0, ceiling)), unless the upstream named a time.
   const delay = failure.retryAfterMs ?? Math.random() * Math.min(retry.capMs, retry.baseMs * 2 ** (attempts - 1))

@@ -1,4 +1,6 @@
 // The analysis runner: admits a request, starts its parts concurrently, and yields each outcome as it completes.
+import { partKey, textDigest } from '../cache/keys.js'
+import type { Found, ResultCache } from '../cache/result-cache.js'
 import { partChannel } from '../events.js'
 import { partNames } from '../parts.js'
 import type { PartName, PartOutcome } from '../parts.js'
@@ -7,6 +9,8 @@ import type { EndpointGuard } from '../upstream/guard.js'
 import type { Limiter } from '../upstream/limiter.js'
 import type { Pauses } from '../upstream/pauses.js'
 import { admit } from './admission.js'
+import { PartFetcher } from './fetch-part.js'
+import type { CacheMode } from './fetch-part.js'
 import { runPart } from './run-part.js'
 import type { PartDeps, RetryPolicy } from './run-part.js'
 import type { Scope } from './scope.js'
@@ -15,6 +19,8 @@ export interface AnalyzeInput {
   text: string
   /** Parts to compute; default all. */
   parts?: readonly PartName[] | undefined
+  /** What the request allows the cache (Cache-Control); default `use`. */
+  cache?: CacheMode | undefined
 }
 
 export interface AnalyzerDeps {
@@ -23,34 +29,51 @@ export interface AnalyzerDeps {
   limiter: Limiter
   pauses: Pauses
   retry: RetryPolicy
+  /** The result cache; none when CACHE=false. */
+  cache?: ResultCache | undefined
+  /** What the upstream's answers depend on besides the text (its base URL and options, never its key). */
+  upstreamIdentity: string
 }
 
 export class Analyzer {
   readonly limiter: Limiter
-  #deps: Record<PartName, PartDeps>
+  readonly fetcher: PartFetcher
+  #identity: string
 
   constructor (deps: AnalyzerDeps) {
     this.limiter = deps.limiter
-    const { client, limiter, pauses, retry } = deps
-    this.#deps = Object.fromEntries(partNames.map((p) => [p, { client, guard: deps.guards[p], limiter, pauses, retry, source: this }])) as unknown as Record<PartName, PartDeps>
+    this.#identity = deps.upstreamIdentity
+    const { client, pauses, retry } = deps
+    const partDeps = Object.fromEntries(partNames.map((p) => [p, { client, guard: deps.guards[p], pauses, retry, source: this }])) as unknown as Record<PartName, PartDeps>
+    this.fetcher = new PartFetcher({
+      cache: deps.cache,
+      limiter: deps.limiter,
+      run: (part, body, flight, requestId) => runPart(part, body, flight, requestId, partDeps[part], flight),
+    })
   }
 
   /**
-   * Admits the request (throws an OVERLOADED ServiceError when its calls cannot be served in time) and
-   * starts every wanted part at once. The run yields each part's outcome as soon as it completes;
-   * cancelling `scope` ends every part still running, each with its own code.
+   * Admits the request (throws an OVERLOADED ServiceError when the calls it needs cannot be served in
+   * time) and starts every wanted part at once. The run yields each part's outcome as soon as it
+   * completes; cancelling `scope` ends every part still running, each with its own code.
    */
   start (input: AnalyzeInput, scope: Scope, requestId: string): AnalysisRun {
     const wanted = input.parts === undefined ? partNames : partNames.filter((p) => input.parts!.includes(p))
-    admit(this.limiter, wanted.length, scope.remainingMs())
-    const body = JSON.stringify({ text: input.text })
-    return new AnalysisRun(wanted, wanted.map((part) => this.#run(part, body, scope, requestId)))
+    const mode = input.cache ?? 'use'
+    // The analysis is a pure function of the text in NFC: what is sent upstream and what is keyed agree.
+    const text = input.text.normalize('NFC')
+    const digest = textDigest(this.#identity, text)
+    const keys = wanted.map((part) => partKey(part, digest))
+    const found = keys.map((key) => this.fetcher.peek(key, mode))
+    admit(this.limiter, found.filter((f) => f?.fresh === undefined).length, scope.remainingMs())
+    const body = JSON.stringify({ text })
+    return new AnalysisRun(wanted, wanted.map((part, i) => this.#run(part, keys[i]!, found[i], body, scope, requestId, mode)))
   }
 
-  #run (part: PartName, body: string, scope: Scope, requestId: string): Promise<PartOutcome> {
-    const deps = this.#deps[part]
-    if (!partChannel.hasSubscribers) return runPart(part, body, scope, requestId, deps)
-    return partChannel.tracePromise(runPart, { source: this, part, requestId }, undefined, part, body, scope, requestId, deps)
+  #run (part: PartName, key: string, found: Found | undefined, body: string, scope: Scope, requestId: string, mode: CacheMode): Promise<PartOutcome> {
+    const fetcher = this.fetcher
+    if (!partChannel.hasSubscribers) return fetcher.fetch(part, key, found, body, scope, requestId, mode)
+    return partChannel.tracePromise(fetcher.fetch, { source: this, part, requestId }, fetcher, part, key, found, body, scope, requestId, mode)
   }
 }
 

@@ -25,6 +25,8 @@ export default fp(async function analyzer (app: FastifyInstance) {
     limiter,
     pauses,
     retry: { maxAttempts: config.UPSTREAM_MAX_ATTEMPTS, baseMs: config.UPSTREAM_RETRY_BASE_MS, capMs: Math.max(config.UPSTREAM_RETRY_BASE_MS, 2000) },
+    cache: app.cache,
+    upstreamIdentity: app.upstreamTarget.identity,
   }))
   const lifetime = new Scope(Number.POSITIVE_INFINITY, { label: 'service' })
   app.decorate('lifetime', lifetime)
@@ -40,4 +42,4 @@ export default fp(async function analyzer (app: FastifyInstance) {
     clearTimeout(timer)
     lifetime.dispose()
   })
-}, { name: 'analyzer', dependencies: ['@fastify/env', 'upstream'] })
+}, { name: 'analyzer', dependencies: ['@fastify/env', 'upstream', 'cache'] })

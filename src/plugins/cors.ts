@@ -18,9 +18,9 @@ export default fp(async function corsPlugin (app: FastifyInstance) {
   await app.register(cors, {
     origin: origins,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type', 'x-request-id', 'request-timeout-ms'],
+    allowedHeaders: ['content-type', 'x-request-id', 'request-timeout-ms', 'cache-control'],
     // Without these a browser script cannot read the request id, the partial marker, the back-off or the timings.
-    exposedHeaders: ['x-request-id', 'server-timing', 'partial-response', 'retry-after'],
+    exposedHeaders: ['x-request-id', 'server-timing', 'partial-response', 'retry-after', 'cache-status'],
     maxAge: 600,
   })
   // Server-Timing durations are hidden from cross-origin pages unless Timing-Allow-Origin admits them.

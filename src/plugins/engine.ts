@@ -1,5 +1,6 @@
 // Decides the upstream: the configured Text API, or the embedded engine this plugin starts (and stops) when none is.
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { EmbeddedEngine } from '../engine/embedded.js'
@@ -10,7 +11,15 @@ export interface UpstreamTarget {
   apiKey: string
   /** True when it is the embedded engine. */
   embedded: boolean
+  /**
+   * What the upstream's answers depend on besides the text, for cache keys: the API's base URL, or the
+   * embedded engine's release and options. Never the key.
+   */
+  identity: string
 }
+
+// The embedded engine's answers change with its code: its release is part of what they depend on.
+const release = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,7 +35,8 @@ export default fp(async function engine (app: FastifyInstance) {
     const url = new URL(config.TEXT_API_URL)
     app.log.info({ upstream: url.origin + url.pathname }, 'upstream: the configured Text API')
     app.decorate('engine', undefined)
-    app.decorate('upstreamTarget', { baseUrl: config.TEXT_API_URL, apiKey: config.TEXT_API_KEY, embedded: false })
+    const base = url.origin + url.pathname.replace(/\/+$/, '')
+    app.decorate('upstreamTarget', { baseUrl: config.TEXT_API_URL, apiKey: config.TEXT_API_KEY, embedded: false, identity: base })
     return
   }
   // A fresh key per start: the engine listens on loopback, and only this process should use it.
@@ -37,5 +47,10 @@ export default fp(async function engine (app: FastifyInstance) {
   app.addHook('onClose', async () => { await started.close() })
   app.log.info({ upstream: started.url }, 'upstream: the embedded local engine (TEXT_API_URL is unset)')
   app.decorate('engine', started)
-  app.decorate('upstreamTarget', { baseUrl: started.url, apiKey, embedded: true })
+  app.decorate('upstreamTarget', {
+    baseUrl: started.url,
+    apiKey,
+    embedded: true,
+    identity: `embedded-engine/${release}?maxPhrases=${config.ENGINE_MAX_PHRASES}`,
+  })
 }, { name: 'engine', dependencies: ['@fastify/env'] })

@@ -22,8 +22,8 @@ export default fp(async function metrics (app: FastifyInstance) {
 
   // The request path only adds to plain numbers (see tally.ts); the counters are filled in when scraped.
   const byRoute = new Map<string, { statuses: Map<number, number>, seconds: HistogramTally }>()
-  const byPart = Object.fromEntries(partNames.map((p) => [p, { ok: 0, failed: new Map<string, number>(), retries: 0 }])) as
-    Record<PartName, { ok: number, failed: Map<string, number>, retries: number }>
+  const byPart = Object.fromEntries(partNames.map((p) => [p, { ok: 0, failed: new Map<string, number>(), retries: 0, cache: new Map<string, number>() }])) as
+    Record<PartName, { ok: number, failed: Map<string, number>, retries: number, cache: Map<string, number> }>
   const transitions = new Map<string, number>()
 
   new Counter({
@@ -88,6 +88,27 @@ export default fp(async function metrics (app: FastifyInstance) {
     registers,
     collect () { for (const p of partNames) this.set({ part: p }, CIRCUIT[guards[p].circuitState]) },
   })
+  new Counter({
+    name: 'text_bff_cache_parts_total',
+    help: 'Parts by how the cache served them: hit, miss, stale, collapsed (joined a call in flight), bypass',
+    labelNames: ['part', 'status'],
+    registers,
+    collect () {
+      this.reset()
+      for (const part of partNames) for (const [status, n] of byPart[part].cache) this.inc({ part, status }, n)
+    },
+  })
+  const cache = app.cache
+  if (cache !== undefined) {
+    new Gauge({ name: 'text_bff_cache_memory_bytes', help: 'Bytes held by the in-memory cache tier (estimated size of the values)', registers, collect () { this.set(cache.memoryBytes) } })
+  }
+  const fetcher = app.analyzer.fetcher
+  new Gauge({ name: 'text_bff_flights_in_progress', help: 'Distinct part calls in flight, each shared by every request waiting on it', registers, collect () { this.set(fetcher.inFlight) } })
+  const redis = app.redis
+  if (redis !== undefined) {
+    new Gauge({ name: 'text_bff_redis_up', help: '1 while Redis is connected, 0 during an outage', registers, collect () { this.set(redis.up ? 1 : 0) } })
+    new Counter({ name: 'text_bff_redis_errors_total', help: 'Redis commands that failed or timed out (the service went on without them)', registers, collect () { this.reset(); this.inc(redis.errors) } })
+  }
   const engine = app.engine
   if (engine !== undefined) {
     new Gauge({ name: 'text_bff_engine_restarts', help: 'Times the embedded engine was restarted after dying', registers, collect () { this.set(engine.restarts) } })
@@ -103,6 +124,7 @@ export default fp(async function metrics (app: FastifyInstance) {
     if (outcome.ok) s.ok++
     else s.failed.set(outcome.failure.code, (s.failed.get(outcome.failure.code) ?? 0) + 1)
     if (outcome.attempts > 1) s.retries += outcome.attempts - 1
+    if (outcome.cache !== undefined) s.cache.set(outcome.cache, (s.cache.get(outcome.cache) ?? 0) + 1)
   }
   const ownGuards = new Set(Object.values(guards))
   const onCircuit = (message: unknown): void => {
@@ -136,4 +158,4 @@ export default fp(async function metrics (app: FastifyInstance) {
     reply.type(registry.contentType)
     return registry.metrics()
   })
-}, { name: 'metrics', dependencies: ['@fastify/env', 'upstream', 'analyzer'] })
+}, { name: 'metrics', dependencies: ['@fastify/env', 'upstream', 'analyzer', 'cache', 'redis'] })

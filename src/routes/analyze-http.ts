@@ -4,6 +4,7 @@ import { assemble, failedParts } from '../analyze/assemble.js'
 import type { Analysis, PartReport } from '../analyze/assemble.js'
 import type { AnalyzeInput } from '../analyze/runner.js'
 import { Scope } from '../analyze/scope.js'
+import { cacheMode, cacheStatusHeader } from '../cache/http.js'
 import { Cancelled, ServiceError } from '../errors.js'
 import { partNames } from '../parts.js'
 import type { PartName } from '../parts.js'
@@ -34,7 +35,10 @@ export async function analyzeRequest (request: FastifyRequest<{ Body: AnalyzeBod
   res.once('close', onClose)
   reply.header('x-request-id', request.id)
   try {
-    const outcomes = await app.analyzer.start(body, scope, request.id).all()
+    const mode = cacheMode(request.headers['cache-control'])
+    const outcomes = await app.analyzer.start({ text: body.text, parts: body.parts, cache: mode }, scope, request.id).all()
+    const cacheStatus = cacheStatusHeader(outcomes.map((o) => ({ part: o.part, cache: o.cache, ok: o.ok })), mode)
+    if (cacheStatus !== undefined) reply.header('cache-status', cacheStatus)
     const answer = assemble(outcomes, body.require, request.id)
     if (!answer.ok) {
       reply.header('server-timing', serverTiming(answer.error.extensions!.parts as Record<PartName, PartReport>))

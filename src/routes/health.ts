@@ -15,6 +15,8 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
         waiting: limiter.waiting,
         circuits: Object.fromEntries(partNames.map((p) => [p, guards[p].circuitState])),
       },
+      // Redis is optional: its state is reported, never a reason to fail.
+      ...(app.redis === undefined ? {} : { redis: app.redis.up ? 'up' : 'down' }),
     }
   })
 }

@@ -3,6 +3,7 @@ import { Agent } from 'undici'
 import type { Test } from 'tap'
 import { Analyzer } from '../../src/analyze/runner.js'
 import type { RetryPolicy } from '../../src/analyze/run-part.js'
+import type { ResultCache } from '../../src/cache/result-cache.js'
 import { partNames } from '../../src/parts.js'
 import type { PartName } from '../../src/parts.js'
 import { UpstreamClient } from '../../src/upstream/client.js'
@@ -24,7 +25,7 @@ export interface Core {
   analyzer: Analyzer
 }
 
-export async function core (t: Test, opts: { limit?: number, queueLimit?: number, retry?: Partial<RetryPolicy>, guard?: Partial<GuardOptions> } = {}): Promise<Core> {
+export async function core (t: Test, opts: { limit?: number, queueLimit?: number, retry?: Partial<RetryPolicy>, guard?: Partial<GuardOptions>, cache?: ResultCache } = {}): Promise<Core> {
   const upstream = await startFakeUpstream()
   const agent = new Agent({ keepAliveTimeout: 500 })
   t.teardown(async () => {
@@ -37,5 +38,5 @@ export async function core (t: Test, opts: { limit?: number, queueLimit?: number
   const guardOptions = { failureRatio: 0.5, minCalls: 20, windowMs: 10_000, halfOpenAfterMs: 5000, retryBudgetRatio: 1, ...opts.guard }
   const guards = Object.fromEntries(partNames.map((p) => [p, new EndpointGuard(endpoints[p].path, guardOptions)])) as Record<PartName, EndpointGuard>
   const retry = { maxAttempts: 3, baseMs: 5, capMs: 20, ...opts.retry }
-  return { upstream, client, limiter, pauses, guards, retry, analyzer: new Analyzer({ client, guards, limiter, pauses, retry }) }
+  return { upstream, client, limiter, pauses, guards, retry, analyzer: new Analyzer({ client, guards, limiter, pauses, retry, cache: opts.cache, upstreamIdentity: upstream.url }) }
 }
