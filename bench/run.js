@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { body } from './lib/payload.js'
 import { pickLoadgen, runLoad } from './lib/loadgen.js'
 import { cpuSeconds, freePort, killAll, memory, pinPlan, resetPeakRss, start, stop, waitReady } from './lib/proc.js'
-import { checkTargets, scenario, scenarioNames } from './lib/scenarios.js'
+import { checkTargets, defaultScenarios, scenario } from './lib/scenarios.js'
 import { printAll, printScenario, printSoak, summarise } from './lib/report.js'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -27,8 +27,8 @@ function num (name, fallback) {
 const list = (name, fallback) => (process.env[name] || fallback).split(',').map((s) => s.trim()).filter(Boolean)
 
 const config = {
-  scenarios: list('BENCH_SCENARIOS', scenarioNames.join(',')).filter((n) => n !== 'none').map(scenario),
-  targets: list('BENCH_TARGETS', 'service,floor'),
+  scenarios: list('BENCH_SCENARIOS', defaultScenarios.join(',')).filter((n) => n !== 'none').map(scenario),
+  targets: list('BENCH_TARGETS', 'service,floor,constant'),
   rounds: Math.max(1, Math.round(num('BENCH_ROUNDS', 5))),
   durationS: num('BENCH_DURATION_S', 5),
   warmupS: num('BENCH_WARMUP_S', 3),
@@ -44,7 +44,7 @@ const config = {
   out: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(benchDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
   keepLogs: process.env.BENCH_KEEP_LOGS === '1'
 }
-for (const t of config.targets) if (t !== 'service' && t !== 'floor') throw new Error(`BENCH_TARGETS: unknown target ${t}; use service and/or floor`)
+for (const t of config.targets) if (t !== 'service' && t !== 'floor' && t !== 'constant') throw new Error(`BENCH_TARGETS: unknown target ${t}; use service, floor and/or constant`)
 
 /** @type {{ target: string, reason: string }[]} */
 const skipped = []
@@ -106,15 +106,18 @@ async function upstreamJson (port, path, method = 'GET') {
   return /** @type {Record<string, number>} */ (await res.json())
 }
 
+/** @typedef {'service' | 'floor' | 'constant'} Target */
+
 /**
- * @param {'service' | 'floor'} target
+ * @param {Target} target
  * @param {import('./lib/scenarios.js').Scenario} s
  * @param {number} upstreamPort
+ * @param {Record<string, string>} [extraEnv]
  */
-async function startTarget (target, s, upstreamPort) {
+async function startTarget (target, s, upstreamPort, extraEnv = {}) {
   const port = await freePort()
   const flags = config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}-${s.name}-${Date.now()}.cpuprofile`] : []
-  const entry = target === 'service' ? config.serviceEntry : config.floorEntry
+  const entry = target === 'service' ? config.serviceEntry : target === 'floor' ? config.floorEntry : join(benchDir, 'constant.js')
   const proc = start({
     name: target,
     argv: [process.execPath, ...flags, entry],
@@ -127,7 +130,8 @@ async function startTarget (target, s, upstreamPort) {
       TEXT_API_KEY: 'bench',
       UPSTREAM_CONCURRENCY: String(s.concurrency),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
-      LOG_FILE: join(workDir, `${target}-${s.name}.log`)
+      LOG_FILE: join(workDir, `${target}-${s.name}.log`),
+      ...extraEnv
     }
   })
   try {
@@ -166,7 +170,7 @@ async function round (target, upstream, s) {
   const cpu0 = cpuSeconds(target.pid)
   const up0 = cpuSeconds(upstream.pid)
   const t0 = performance.now()
-  const load = await runLoad({ tool: config.loadgen, port: target.port, connections: s.connections, durationS: config.durationS, body, workDir, cpus: config.pin?.others })
+  const load = await runLoad({ tool: config.loadgen, port: target.port, connections: s.connections, durationS: config.durationS, bodies: s.bodies, workDir, cpus: config.pin?.others })
   const wallS = (performance.now() - t0) / 1000
   const cpuS = cpuSeconds(target.pid) - cpu0
   const upCpuS = cpuSeconds(upstream.pid) - up0
@@ -190,15 +194,22 @@ async function round (target, upstream, s) {
 async function runScenario (s) {
   console.log(`\n== ${s.name}: ${s.what} (UPSTREAM_CONCURRENCY=${s.concurrency}, ${s.connections} connections, upstream ${s.latencyMs} ms)`)
   const upstream = await startUpstream(s)
+  // The service, and what it is measured against in this scenario.
+  const targets = /** @type {Target[]} */ (config.targets.filter((t) => t === 'service' || t === s.reference))
   /** @type {Awaited<ReturnType<typeof startTarget>>[]} */
   const procs = []
   try {
-    for (const t of config.targets) procs.push(await startTarget(/** @type {'service' | 'floor'} */ (t), s, upstream.port))
+    for (const t of targets) {
+      /** @type {Record<string, string>} */
+      const extra = {}
+      if (t === 'constant') extra.CONSTANT_BODY_FILE = await constantDocument(s, upstream.port)
+      procs.push(await startTarget(t, s, upstream.port, extra))
+    }
     if (config.warmupS > 0) {
-      for (const p of procs) await runLoad({ tool: config.loadgen, port: p.port, connections: s.connections, durationS: config.warmupS * s.warmupFactor, body, workDir, cpus: config.pin?.others })
+      for (const p of procs) await runLoad({ tool: config.loadgen, port: p.port, connections: s.connections, durationS: config.warmupS * s.warmupFactor, bodies: s.bodies, workDir, cpus: config.pin?.others })
     }
     /** @type {Record<string, Awaited<ReturnType<typeof round>>[]>} */
-    const rounds = Object.fromEntries(config.targets.map((t) => [t, []]))
+    const rounds = Object.fromEntries(targets.map((t) => [t, []]))
     for (let r = 0; r < config.rounds; r++) {
       // A B B A A B …: drift on the machine lands on both targets alike, and neither always goes first.
       for (const p of r % 2 === 0 ? procs : [...procs].reverse()) {
@@ -209,7 +220,7 @@ async function runScenario (s) {
       }
     }
     const result = summarise(s, rounds)
-    result.targets = checkTargets(s, result.summary.service, result.summary.floor, result.ratios)
+    result.targets = checkTargets(s, result.summary.service, result.summary[s.reference], result.ratios)
     printScenario(result)
     return result
   } finally {
@@ -219,18 +230,36 @@ async function runScenario (s) {
   }
 }
 
+/**
+ * The constant route answers what the service answers for the benchmark text: one request to a service
+ * started for the purpose gives the document, which is written to a file.
+ * @param {import('./lib/scenarios.js').Scenario} s
+ * @param {number} upstreamPort
+ */
+async function constantDocument (s, upstreamPort) {
+  const proc = await startTarget('service', s, upstreamPort)
+  try {
+    const res = await fetch(`http://127.0.0.1:${proc.port}/analyze`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) })
+    const path = join(workDir, 'constant.json')
+    writeFileSync(path, await res.text())
+    return path
+  } finally {
+    await stop(proc.child)
+  }
+}
+
 /** Long run: the service's RSS each second under steady load, to show it stops growing after warm-up. */
 async function soak () {
   const s = config.soakScenario
   const target = config.targets.includes('service') ? 'service' : 'floor'
   console.log(`\n== soak: ${target}, ${config.soakS} s of the ${s.name} scenario, RSS sampled each second`)
   const upstream = await startUpstream(s)
-  const proc = await startTarget(/** @type {'service' | 'floor'} */ (target), s, upstream.port)
+  const proc = await startTarget(target, s, upstream.port)
   try {
     /** @type {{ t: number, rssMiB: number }[]} */
     const samples = []
     const t0 = performance.now()
-    const load = runLoad({ tool: config.loadgen, port: proc.port, connections: s.connections, durationS: config.soakS, body, workDir, cpus: config.pin?.others })
+    const load = runLoad({ tool: config.loadgen, port: proc.port, connections: s.connections, durationS: config.soakS, bodies: s.bodies, workDir, cpus: config.pin?.others })
     const state = { running: true }
     load.finally(() => { state.running = false }).catch(() => {})
     while (state.running) {

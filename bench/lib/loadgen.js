@@ -4,6 +4,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { body as sameBody, uniquePrefix, uniqueSuffix } from './payload.js'
 
 /**
  * @typedef {object} LoadResult
@@ -29,13 +30,39 @@ export function pickLoadgen (choice) {
   return hasWrk ? 'wrk' : 'autocannon'
 }
 
-/** @param {string} dir @param {string} body */
-function wrkScript (dir, body) {
-  const path = join(dir, 'post.lua')
-  // Lua long brackets need no escaping as long as the body holds no "]==]".
+/**
+ * What each request sends: `same` (one text: the cached scenario), `unique` (a new text per request), or
+ * `mixed` (a new text, except that `repeat` of the requests resend one sent earlier, picked at random).
+ * @typedef {{ kind: 'same' } | { kind: 'unique' } | { kind: 'mixed', repeat: number }} Bodies
+ */
+
+/** @param {string} dir @param {Bodies} bodies */
+function wrkScript (dir, bodies) {
+  const path = join(dir, `post-${bodies.kind}.lua`)
+  // Lua long brackets need no escaping as long as the body holds no "]==]". Each wrk thread numbers its
+  // texts apart (thread id * 10^9 + n), so threads never send the same "unique" text.
+  const request = bodies.kind === 'same'
+    ? `wrk.body = [==[${sameBody}]==]`
+    : `local prefix = [==[${uniquePrefix}]==]
+local suffix = [==[${uniqueSuffix}]==]
+local sent = 0
+local base = 0
+setup = function(thread) thread:set("tid", tostring(#threads)) table.insert(threads, thread) end
+threads = {}
+init = function(args) base = (tonumber(tid) or 0) * 1000000000 math.randomseed(os.time() + base) end
+request = function()
+  local n
+  if ${bodies.kind === 'mixed' ? `sent > 0 and math.random() < ${bodies.repeat}` : 'false'} then
+    n = base + math.random(1, sent)
+  else
+    sent = sent + 1
+    n = base + sent
+  end
+  return wrk.format(nil, nil, nil, prefix .. n .. suffix)
+end`
   writeFileSync(path, `wrk.method = "POST"
 wrk.headers["content-type"] = "application/json"
-wrk.body = [==[${body}]==]
+${request}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('BENCH_JSON {"requests":%d,"durationUs":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d}\\n',
@@ -52,12 +79,12 @@ end
  * @param {number} o.port
  * @param {number} o.connections
  * @param {number} o.durationS
- * @param {string} o.body
+ * @param {Bodies} o.bodies
  * @param {string} o.workDir
  * @param {string | undefined} o.cpus
  * @returns {Promise<LoadResult>}
  */
-export async function runLoad ({ tool, port, connections, durationS, body, workDir, cpus }) {
+export async function runLoad ({ tool, port, connections, durationS, bodies, workDir, cpus }) {
   const url = `http://127.0.0.1:${port}/analyze`
   const timeoutS = 10
   /** @type {string[]} */
@@ -65,11 +92,15 @@ export async function runLoad ({ tool, port, connections, durationS, body, workD
   if (tool === 'wrk') {
     const threads = Math.max(1, Math.min(connections, Number(process.env.BENCH_WRK_THREADS ?? 1)))
     argv = ['wrk', '-t', String(threads), '-c', String(connections), '-d', `${Math.max(1, Math.round(durationS))}s`,
-      '--timeout', `${timeoutS}s`, '-s', wrkScript(workDir, body), url]
+      '--timeout', `${timeoutS}s`, '-s', wrkScript(workDir, bodies), url]
   } else {
+    if (bodies.kind === 'mixed') throw new Error('the mixed scenario needs wrk (apt-get install -y wrk): autocannon cannot resend earlier bodies')
     const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js')
+    // autocannon's id replacement puts a fresh id in each request's body.
+    const unique = bodies.kind === 'unique'
     argv = [process.execPath, bin, '-c', String(connections), '-d', String(durationS), '-t', String(timeoutS), '-m', 'POST',
-      '-H', 'content-type=application/json', '-b', body, '--json', '--renderProgressBar', 'false', url]
+      '-H', 'content-type=application/json', '-b', unique ? `${uniquePrefix}[<id>]${uniqueSuffix}` : sameBody,
+      ...(unique ? ['--idReplacement'] : []), '--json', '--renderProgressBar', 'false', url]
   }
   if (cpus !== undefined) argv = ['taskset', '-c', cpus, ...argv]
   // wrk takes whole seconds only.

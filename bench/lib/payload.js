@@ -1,5 +1,5 @@
 // @ts-check
-// The one POST body every target gets: a ~600-character English paragraph.
+// The POST bodies: a ~600-character English paragraph, the same every time or made unique per request.
 export const paragraph =
   'Ada Lovelace, the daughter of the poet Lord Byron, met Charles Babbage in London in 1833 and soon ' +
   'became fascinated by his plans for the Analytical Engine. In 1843 she translated an article by the ' +
@@ -9,4 +9,12 @@ export const paragraph =
   'music or handle any symbols, not only numbers. Her ideas were largely ignored for a century, until ' +
   'Alan Turing and others revisited them.'
 
+/** The same text every time (the cached scenario). */
 export const body = JSON.stringify({ text: paragraph })
+
+/**
+ * A unique text is the paragraph plus a request number: the body is PREFIX + n + SUFFIX. Uncached
+ * scenarios send one per request, so neither the cache nor coalescing can flatter the service.
+ */
+export const uniquePrefix = JSON.stringify({ text: `${paragraph} Request ` }).slice(0, -2)
+export const uniqueSuffix = '."}'

@@ -11,7 +11,7 @@ export function median (xs) {
 
 /**
  * @typedef {{ rps: number, requests: number, latencyMs: { p50: number, p90: number, p99: number, max: number }, errors: number, non2xx: number,
- *   cpuUsPerReq: number | null, cpuUtil: number, peakRssMiB: number, upstreamMaxInFlight: number, upstreamCpuUtil: number }} Round
+ *   cpuUsPerReq: number | null, cpuUtil: number, peakRssMiB: number, upstreamMaxInFlight: number, upstreamCalls: number, upstreamCpuUtil: number }} Round
  */
 
 /** @param {Round[]} rs @returns {import('./scenarios.js').Summary & { rounds: number, requests: number, rpsMin: number, rpsMax: number, cpuUtil: number, upstreamCpuUtil: number }} */
@@ -32,6 +32,7 @@ function summariseTarget (rs) {
     errors: rs.reduce((a, r) => a + r.errors, 0),
     non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
     upstreamMaxInFlight: Math.max(...rs.map((r) => r.upstreamMaxInFlight)),
+    upstreamCallsPerReq: median(rs.map((r) => r.requests > 0 ? r.upstreamCalls / r.requests : NaN)),
     upstreamCpuUtil: median(rs.map((r) => r.upstreamCpuUtil))
   }
 }
@@ -49,7 +50,7 @@ export function summarise (s, rounds) {
   /** @type {Record<string, number> | undefined} */
   let ratios
   const svc = rounds.service
-  const floor = rounds.floor
+  const floor = rounds[s.reference]
   if (svc && floor && svc.length > 0 && floor.length === svc.length) {
     ratios = {}
     // Median of per-round ratios: round i of the service against round i of the floor, run back to back.
@@ -73,6 +74,7 @@ export function summarise (s, rounds) {
     concurrency: s.concurrency,
     connections: s.connections,
     latencyMs: s.latencyMs,
+    reference: s.reference,
     rounds,
     summary,
     ratios,
@@ -84,7 +86,7 @@ export function summarise (s, rounds) {
 /** @param {number} x @param {number} [digits] */
 const f = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '-')
 
-const header = ['target', 'req/s', 'spread', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'non2xx', 'up max', 'RSS MiB', 'CPU us/req', 'CPU %']
+const header = ['target', 'req/s', 'spread', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'non2xx', 'up max', 'calls/req', 'RSS MiB', 'CPU us/req', 'CPU %']
 
 /** @param {string[][]} rows */
 function table (rows) {
@@ -98,10 +100,10 @@ function scenarioRows (result) {
   const rows = []
   for (const [t, m] of Object.entries(result.summary)) {
     rows.push([t, f(m.rps, 0), `±${f(((m.rpsMax - m.rpsMin) / 2 / m.rps) * 100, 0)}%`, f(m.p50, 2), f(m.p90, 2), f(m.p99, 2), String(m.errors), String(m.non2xx),
-      String(m.upstreamMaxInFlight), f(m.peakRssMiB), f(m.cpuUsPerReq, 0), f(m.cpuUtil * 100, 0)])
+      String(m.upstreamMaxInFlight), f(m.upstreamCallsPerReq, 2), f(m.peakRssMiB), f(m.cpuUsPerReq, 0), f(m.cpuUtil * 100, 0)])
   }
   const r = result.ratios
-  if (r) rows.push(['service/floor', `${f(r.rps ?? NaN, 3)}x`, '', `${f(r.p50 ?? NaN, 3)}x`, `${f(r.p90 ?? NaN, 3)}x`, `${f(r.p99 ?? NaN, 3)}x`, '', '', '', `${f(r.peakRssMiB ?? NaN, 3)}x`, `${f(r.cpuUsPerReq ?? NaN, 3)}x`, ''])
+  if (r) rows.push([`service/${result.reference}`, `${f(r.rps ?? NaN, 3)}x`, '', `${f(r.p50 ?? NaN, 3)}x`, `${f(r.p90 ?? NaN, 3)}x`, `${f(r.p99 ?? NaN, 3)}x`, '', '', '', '', `${f(r.peakRssMiB ?? NaN, 3)}x`, `${f(r.cpuUsPerReq ?? NaN, 3)}x`, ''])
   return rows
 }
 
