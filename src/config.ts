@@ -65,6 +65,11 @@ export const configSchema = {
     CACHE_STALE_IF_ERROR_S: { type: 'integer', default: 86_400, minimum: 0, maximum: 31_536_000 },
     REDIS_URL: { type: 'string', default: '', pattern: '^(rediss?://\\S+)?$' },
     REDIS_COMMAND_TIMEOUT_MS: { type: 'integer', default: 50, minimum: 1, maximum: 10_000 },
+    REDIS_PREFIX: { type: 'string', default: 'text-bff', pattern: '^[\\w.-]{1,64}$' },
+    UPSTREAM_LEASE_MS: { type: 'integer', default: 15_000, minimum: 100, maximum: 600_000 },
+    UPSTREAM_RATE_LIMIT: { type: 'integer', default: 0, minimum: 0, maximum: 1_000_000 },
+    UPSTREAM_FALLBACK_CONCURRENCY: { type: 'integer', default: 0, minimum: 0, maximum: 65_536 },
+    UPSTREAM_ADAPTIVE: { type: 'boolean', default: true },
   },
 } as const
 
@@ -103,6 +108,16 @@ export interface Config {
   /** Empty: no Redis; the cache is per process. redis:// or rediss://, e.g. redis://cache:6379/0. */
   REDIS_URL: string
   REDIS_COMMAND_TIMEOUT_MS: number
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  REDIS_PREFIX: string
+  /** With Redis: a permit's lease, renewed while held; a crashed replica's permits free within it. */
+  UPSTREAM_LEASE_MS: number
+  /** Upstream calls per second over any one-second window (across the cluster with Redis); 0: none. */
+  UPSTREAM_RATE_LIMIT: number
+  /** With Redis: this replica's concurrency while Redis is down; 0: a quarter of UPSTREAM_CONCURRENCY. */
+  UPSTREAM_FALLBACK_CONCURRENCY: number
+  /** Lower this replica's ceiling when the upstream signals overload, raise it while calls succeed. */
+  UPSTREAM_ADAPTIVE: boolean
 }
 
 /** A configuration value is wrong; the message names the variable and the rule. */

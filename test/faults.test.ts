@@ -233,7 +233,8 @@ t.test('a full queue is refused at once with 503 OVERLOADED and Retry-After', as
   t.equal(refused.status, 503)
   t.equal(refused.body.code, 'OVERLOADED')
   t.ok(Number(refused.headers['retry-after']) >= 1, 'with Retry-After')
-  t.ok(refused.ms < 100, `refused at once (${Math.round(refused.ms)} ms)`)
+  // "At once" as an order, which holds on a busy machine: before the admitted ones' 300 ms call ends.
+  t.ok(refused.ms < 300, `refused at once (${Math.round(refused.ms)} ms)`)
   for (const r of await Promise.all(first)) t.equal(r.status, 200, 'the admitted ones are served')
   await leaks.assertClean(t, built)
 })

@@ -27,9 +27,6 @@ export interface PartDeps {
   source: object
 }
 
-/** How long a 429 without Retry-After pauses its endpoint, in ms. */
-const DEFAULT_PAUSE_MS = 1000
-
 /**
  * Resolves with the part's outcome from the upstream, under `scope` (a request's, or a flight shared by
  * several) and with permits from `limiter`; never rejects for an expected failure (a cancellation, a
@@ -75,12 +72,14 @@ export async function runPart<P extends PartName> (part: P, body: string, scope:
         throw err
       }
       if (failure.code !== 'CIRCUIT_OPEN') guard.failed(failure, probe)
-      if (failure.code === 'RATE_LIMITED' && failure.upstreamStatus === 429) pauses.pause(endpoint, failure.retryAfterMs ?? DEFAULT_PAUSE_MS)
+      // A 429 that says until when pauses the endpoint for everyone; one that does not is a plain
+      // overload signal (the adaptive limit lowers the ceiling) and is retried with backoff.
+      if (failure.code === 'RATE_LIMITED' && failure.upstreamStatus === 429 && failure.retryAfterMs !== undefined) pauses.pause(endpoint, failure.retryAfterMs)
       const delay = retryDelay(failure, attempts, retry, scope, guard)
       if (delay === undefined) return done(failure)
       try {
-        // After a 429 the pause at the top of the loop does the waiting.
-        if (failure.code !== 'RATE_LIMITED') await sleep(delay, scope)
+        // After a 429 with Retry-After the pause at the top of the loop does the waiting.
+        if (pauses.remainingMs(endpoint) === 0) await sleep(delay, scope)
       } catch (err) {
         const cancelled = asFailure(err, 'waiting')
         if (cancelled === undefined) throw err

@@ -2,19 +2,20 @@
 import type { RedisLink } from '../redis/link.js'
 import type { CachedEntry, SharedTier } from './result-cache.js'
 
-const PREFIX = 'text-bff:cache:'
-
 export class RedisTier implements SharedTier {
   #link: RedisLink
+  #prefix: string
 
-  constructor (link: RedisLink) {
+  /** Keys are `<prefix>:cache:<part>:<digest>`. */
+  constructor (link: RedisLink, prefix: string) {
     this.#link = link
+    this.#prefix = `${prefix}:cache:`
   }
 
   async get (key: string): Promise<CachedEntry | undefined> {
     if (!this.#link.up) return undefined
     try {
-      const raw = await this.#link.client.get(PREFIX + key)
+      const raw = await this.#link.client.get(this.#prefix + key)
       if (raw === null) return undefined
       const parsed = JSON.parse(raw) as { t?: unknown, v?: unknown }
       return typeof parsed.t === 'number' && parsed.v !== undefined ? { value: parsed.v, storedAt: parsed.t } : undefined
@@ -26,7 +27,7 @@ export class RedisTier implements SharedTier {
 
   set (key: string, entry: CachedEntry, ttlMs: number): void {
     if (!this.#link.up) return
-    this.#link.client.set(PREFIX + key, JSON.stringify({ t: entry.storedAt, v: entry.value }), 'PX', ttlMs)
+    this.#link.client.set(this.#prefix + key, JSON.stringify({ t: entry.storedAt, v: entry.value }), 'PX', ttlMs)
       .catch((err: unknown) => this.#link.failed(err))
   }
 }

@@ -22,6 +22,6 @@ export default fp(async function cache (app: FastifyInstance) {
     staleIfErrorMs: config.CACHE_STALE_IF_ERROR_S * 1000,
     maxBytes: config.CACHE_MAX_BYTES,
     maxEntryBytes: config.CACHE_MAX_ENTRY_BYTES,
-    shared: app.redis === undefined ? undefined : new RedisTier(app.redis),
+    shared: app.redis === undefined ? undefined : new RedisTier(app.redis, config.REDIS_PREFIX),
   }))
 }, { name: 'cache', dependencies: ['@fastify/env', 'redis'] })

@@ -9,9 +9,9 @@ import { UpstreamClient } from '../upstream/client.js'
 import { endpoints } from '../upstream/endpoints.js'
 import { EndpointGuard } from '../upstream/guard.js'
 import type { Limiter } from '../upstream/limiter.js'
-import { LocalPauses } from '../upstream/pauses.js'
+import { createLimits } from '../upstream/limits.js'
+import type { Limits } from '../upstream/limits.js'
 import type { Pauses } from '../upstream/pauses.js'
-import { Semaphore } from '../upstream/semaphore.js'
 
 export interface Upstream {
   client: UpstreamClient
@@ -19,6 +19,7 @@ export interface Upstream {
   limiter: Limiter
   pauses: Pauses
   guards: Record<PartName, EndpointGuard>
+  limits: Limits
 }
 
 declare module 'fastify' {
@@ -55,6 +56,23 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
     halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
     retryBudgetRatio: config.UPSTREAM_RETRY_BUDGET_RATIO,
   })])) as Record<PartName, EndpointGuard>
-  const limiter = new Semaphore(config.UPSTREAM_CONCURRENCY, config.UPSTREAM_QUEUE_LIMIT)
-  app.decorate('upstream', { client, dispatcher, limiter, pauses: new LocalPauses(), guards })
-}, { name: 'upstream', dependencies: ['@fastify/env', 'engine'] })
+  const limits = createLimits({
+    concurrency: config.UPSTREAM_CONCURRENCY,
+    queueLimit: config.UPSTREAM_QUEUE_LIMIT,
+    ratePerSecond: config.UPSTREAM_RATE_LIMIT,
+    adaptive: config.UPSTREAM_ADAPTIVE,
+    endpoints: partNames.map((p) => endpoints[p].path),
+    redis: app.redis === undefined
+      ? undefined
+      : {
+          link: app.redis,
+          prefix: config.REDIS_PREFIX,
+          leaseMs: config.UPSTREAM_LEASE_MS,
+          fallbackConcurrency: config.UPSTREAM_FALLBACK_CONCURRENCY || Math.max(1, Math.floor(config.UPSTREAM_CONCURRENCY / 4)),
+          // An outage is sustained failure, not one slow answer: five command timeouts in a row, at least 250 ms.
+          outageAfterMs: Math.max(250, 5 * config.REDIS_COMMAND_TIMEOUT_MS),
+        },
+  })
+  app.addHook('onClose', async () => { await limits.close() })
+  app.decorate('upstream', { client, dispatcher, limiter: limits.limiter, pauses: limits.pauses, guards, limits })
+}, { name: 'upstream', dependencies: ['@fastify/env', 'engine', 'redis'] })

@@ -24,7 +24,7 @@ interface Waiter extends CancelListener {
 }
 
 export class Semaphore implements Limiter {
-  readonly limit: number
+  limit: number
   readonly queueLimit: number
   #available: number
   #queue: (Waiter | undefined)[] = []
@@ -40,6 +40,20 @@ export class Semaphore implements Limiter {
     this.limit = limit
     this.queueLimit = queueLimit
     this.#available = limit
+  }
+
+  /**
+   * Changes the limit. Raising it grants waiters at once; lowering it takes effect as permits come back
+   * (none is taken from its holder).
+   */
+  resize (limit: number): void {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`semaphore limit must be a positive integer, got ${limit}`)
+    this.#available += limit - this.limit
+    this.limit = limit
+    while (this.#available > 0 && this.#waiting > 0) {
+      this.#available--
+      this.#grantNext()
+    }
   }
 
   stats (): LimiterStats {
@@ -89,6 +103,12 @@ export class Semaphore implements Limiter {
     this.#holdSamples++
     // An EWMA with a short memory (alpha 0.1): it follows the upstream's latency within tens of calls.
     this.#holdMs = this.#holdSamples === 1 ? heldMs : this.#holdMs + 0.1 * (heldMs - this.#holdMs)
+    // After a resize below the permits in use, a returning permit only pays back what is owed.
+    if (this.#available < 0 || !this.#grantNext()) this.#available++
+  }
+
+  /** Gives a permit to the oldest live waiter; false when nobody waits. */
+  #grantNext (): boolean {
     while (this.#head < this.#queue.length) {
       const waiter = this.#queue[this.#head]
       this.#queue[this.#head++] = undefined
@@ -97,11 +117,11 @@ export class Semaphore implements Limiter {
       waiter.cancellation.removeListener(waiter)
       this.#compact()
       waiter.resolve(new LocalPermit(this))
-      return
+      return true
     }
     this.#queue.length = 0
     this.#head = 0
-    this.#available++
+    return false
   }
 
   /** Drops the consumed head of the queue array once it is most of it, so memory stays bounded. */

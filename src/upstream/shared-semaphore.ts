@@ -1,0 +1,325 @@
+// The cluster-wide Limiter: at most `limit` upstream calls in flight across every replica, as leases in Redis.
+import { randomBytes } from 'node:crypto'
+import { PartFailure } from '../errors.js'
+import type { RedisLink } from '../redis/link.js'
+import type { CancelListener, Cancellation } from './cancellation.js'
+import type { Limiter, LimiterStats, Permit, PermitOutcome } from './limiter.js'
+import { Semaphore } from './semaphore.js'
+
+/**
+ * Hand-written, as a short Lua script rather than redis-semaphore, for three reasons: leases are timed on
+ * Redis's own clock (TIME), so replicas whose clocks disagree still agree on when a lease ends; all of
+ * a replica's leases are renewed by one command per interval, not one timer and command per permit; and
+ * waiting stays here, in a FIFO queue of cancellable callers with a deadline, which a polling lock
+ * library does not offer. A permit is a member of a sorted set scored by its lease's end: a replica
+ * that dies (kill -9) stops renewing, and its permits expire within `leaseMs`.
+ *
+ * While Redis is failing, callers wait; once it has failed for `outageAfterMs` (an outage, not one slow
+ * answer) the replica falls back to a local share (`fallbackLimit`), in which the leases it still holds
+ * are counted. When Redis is back, permits taken from the local share are registered as leases (over
+ * the limit if need be) so the cluster counts them until they end.
+ */
+
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if ARGV[4] == '1' or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+  return 1
+end
+return 0`
+
+const RENEW = `
+local t = redis.call('TIME')
+local until_ = t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[1])
+local kept = 0
+for i = 2, #ARGV do kept = kept + redis.call('ZADD', KEYS[1], 'XX', 'CH', until_, ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
+return kept`
+
+interface Commands {
+  tbLeaseAcquire (key: string, limit: number, leaseMs: number, member: string, force: '0' | '1'): Promise<number>
+  tbLeaseRenew (key: string, leaseMs: number, ...members: string[]): Promise<number>
+}
+
+export interface SharedSemaphoreOptions {
+  link: RedisLink
+  /** The Redis key of the lease set; every replica of one deployment uses the same. */
+  key: string
+  /** Upstream calls in flight across the cluster. */
+  limit: number
+  /** Callers that may wait in this replica before acquire refuses at once. */
+  queueLimit: number
+  /** A lease not renewed for this long ends, in ms. */
+  leaseMs: number
+  /** This replica's share while Redis is down. */
+  fallbackLimit: number
+  /** How long Redis must keep failing before the replica falls back, in ms (default 250: five of its 50 ms command timeouts). */
+  outageAfterMs?: number
+  /** How often waiters try again while the cluster is full, in ms. */
+  pollMs?: number
+}
+
+interface Waiter extends CancelListener {
+  resolve (permit: Permit): void
+  caller: Cancellation
+}
+
+export class SharedSemaphore implements Limiter {
+  readonly limit: number
+  readonly queueLimit: number
+  /** Leases found gone at renewal (Redis lost them, or this replica stalled past the lease). */
+  lostLeases = 0
+  #link: RedisLink
+  #redis: Commands
+  #key: string
+  #leaseMs: number
+  #outageAfterMs: number
+  #pollMs: number
+  #replica = randomBytes(6).toString('hex')
+  #seq = 0
+  /** Members this replica holds in Redis now. */
+  #held = new Set<string>()
+  /** Permits from the local share taken during an outage, still held. */
+  #fallbackHeld = new Set<FallbackPermit>()
+  #fallback: Semaphore
+  #queue: Waiter[] = []
+  #failingSince: number | undefined
+  #outage = false
+  #pumping = false
+  #pollTimer: NodeJS.Timeout | undefined
+  #renewTimer: NodeJS.Timeout
+  #holdMs = 0
+  #holdSamples = 0
+
+  constructor (opts: SharedSemaphoreOptions) {
+    if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new RangeError(`shared semaphore limit must be a positive integer, got ${opts.limit}`)
+    if (!Number.isInteger(opts.fallbackLimit) || opts.fallbackLimit < 1) throw new RangeError(`fallbackLimit must be a positive integer, got ${opts.fallbackLimit}`)
+    if (!(opts.leaseMs >= 100)) throw new RangeError(`leaseMs must be at least 100, got ${opts.leaseMs}`)
+    this.limit = opts.limit
+    this.queueLimit = opts.queueLimit
+    this.#link = opts.link
+    this.#key = opts.key
+    this.#leaseMs = opts.leaseMs
+    this.#outageAfterMs = opts.outageAfterMs ?? 250
+    this.#pollMs = opts.pollMs ?? 10
+    this.#fallback = new Semaphore(opts.fallbackLimit, Number.POSITIVE_INFINITY)
+    const client = opts.link.client
+    if (typeof (client as unknown as Partial<Commands>).tbLeaseAcquire !== 'function') {
+      client.defineCommand('tbLeaseAcquire', { numberOfKeys: 1, lua: ACQUIRE })
+      client.defineCommand('tbLeaseRenew', { numberOfKeys: 1, lua: RENEW })
+    }
+    this.#redis = client as unknown as Commands
+    this.#renewTimer = setInterval(() => { void this.#renew() }, Math.max(50, Math.floor(opts.leaseMs / 3)))
+    this.#renewTimer.unref()
+  }
+
+  /** True while this replica works from its local share. */
+  get fallingBack (): boolean {
+    return this.#outage
+  }
+
+  stats (): LimiterStats {
+    return {
+      inUse: this.#held.size + this.#fallbackHeld.size,
+      limit: this.#outage ? this.#fallback.limit : this.limit,
+      waiting: this.#queue.length,
+      queueLimit: this.queueLimit,
+    }
+  }
+
+  /** This replica's queue drains at the pace its own permits come back: waves of what it holds. */
+  estimateWaitMs (calls: number): number | undefined {
+    if (this.#holdSamples < 50) return undefined
+    const queued = this.#queue.length + calls
+    const slots = Math.max(1, this.#held.size + this.#fallbackHeld.size)
+    return Math.ceil(queued / slots) * this.#holdMs
+  }
+
+  /** Never a permit without asking Redis, which is asynchronous. */
+  tryAcquire (): Permit | undefined {
+    return undefined
+  }
+
+  acquire (caller: Cancellation): Promise<Permit> {
+    if (caller.reason !== undefined) return Promise.reject(caller.reason)
+    if (this.#queue.length >= this.queueLimit) {
+      return Promise.reject(new PartFailure('OVERLOADED', `the upstream call queue is full (${this.queueLimit} waiting)`, { retryAfterMs: 1000 }))
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        caller,
+        cancelled: (reason) => {
+          this.#queue.splice(this.#queue.indexOf(waiter), 1)
+          reject(reason)
+        },
+      }
+      caller.addListener(waiter)
+      this.#queue.push(waiter)
+      void this.#pump()
+    })
+  }
+
+  /** Stops renewing and polling; held leases end with their TTL (or at release, if it comes first). */
+  close (): void {
+    clearInterval(this.#renewTimer)
+    clearTimeout(this.#pollTimer)
+  }
+
+  /** Grants permits to the head of the queue while there are any to get; one pump runs at a time. */
+  async #pump (): Promise<void> {
+    if (this.#pumping) return
+    this.#pumping = true
+    try {
+      while (this.#queue.length > 0) {
+        const permit = await this.#take()
+        if (permit === undefined) break
+        // A waiter that left while Redis answered is already out of the queue: the permit goes to the
+        // one now at its head, or back when nobody waits any more.
+        const next = this.#queue.shift()
+        if (next === undefined) {
+          permit.release('dropped')
+          break
+        }
+        next.caller.removeListener(next)
+        next.resolve(permit)
+      }
+    } finally {
+      this.#pumping = false
+    }
+    if (this.#queue.length > 0 && this.#pollTimer === undefined) {
+      this.#pollTimer = setTimeout(() => {
+        this.#pollTimer = undefined
+        void this.#pump()
+      }, this.#pollMs)
+    }
+  }
+
+  /** One permit now, from Redis or (during an outage) the local share; undefined when none is free. */
+  async #take (): Promise<Permit | undefined> {
+    if (this.#outage) {
+      if (this.#link.up && await this.#probe()) this.#recover()
+      else return this.#fallbackPermit()
+    }
+    const member = `${this.#replica}:${++this.#seq}`
+    try {
+      const granted = await this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, member, '0')
+      this.#failingSince = undefined
+      if (granted !== 1) return undefined
+      this.#held.add(member)
+      return new LeasePermit(this, member)
+    } catch (err) {
+      this.#link.failed(err)
+      const now = performance.now()
+      this.#failingSince ??= now
+      if (now - this.#failingSince >= this.#outageAfterMs) {
+        this.#outage = true
+        return this.#fallbackPermit()
+      }
+      return undefined
+    }
+  }
+
+  /**
+   * A permit of the local share. Leases this replica still holds count against it, so a replica never
+   * has more than its share in flight while it cannot see the others.
+   */
+  #fallbackPermit (): Permit | undefined {
+    if (this.#held.size + this.#fallbackHeld.size >= this.#fallback.limit) return undefined
+    const local = this.#fallback.tryAcquire()
+    if (local === undefined) return undefined
+    const permit = new FallbackPermit(this, local)
+    this.#fallbackHeld.add(permit)
+    return permit
+  }
+
+  async #probe (): Promise<boolean> {
+    try {
+      await this.#link.client.ping()
+      return true
+    } catch (err) {
+      this.#link.failed(err)
+      return false
+    }
+  }
+
+  /** Redis is back: permits of the local share still held become leases, so the cluster counts them. */
+  #recover (): void {
+    this.#outage = false
+    this.#failingSince = undefined
+    for (const permit of this.#fallbackHeld) {
+      const member = `${this.#replica}:${++this.#seq}`
+      permit.member = member
+      this.#held.add(member)
+      this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, member, '1').catch((err: unknown) => this.#link.failed(err))
+    }
+  }
+
+  async #renew (): Promise<void> {
+    if (this.#held.size === 0 || !this.#link.up) return
+    const members = [...this.#held]
+    try {
+      const kept = await this.#redis.tbLeaseRenew(this.#key, this.#leaseMs, ...members)
+      this.lostLeases += Math.max(0, members.filter((m) => this.#held.has(m)).length - kept)
+    } catch (err) {
+      this.#link.failed(err)
+    }
+  }
+
+  /** Called once per permit. */
+  released (member: string | undefined, heldMs: number): void {
+    this.#holdSamples++
+    this.#holdMs = this.#holdSamples === 1 ? heldMs : this.#holdMs + 0.1 * (heldMs - this.#holdMs)
+    if (member !== undefined && this.#held.delete(member)) {
+      this.#link.client.zrem(this.#key, member).catch((err: unknown) => this.#link.failed(err))
+    }
+    if (this.#queue.length > 0) void this.#pump()
+  }
+
+  forgetFallback (permit: FallbackPermit): void {
+    this.#fallbackHeld.delete(permit)
+  }
+}
+
+class LeasePermit implements Permit {
+  #owner: SharedSemaphore | undefined
+  #member: string
+  #grantedAt = performance.now()
+
+  constructor (owner: SharedSemaphore, member: string) {
+    this.#owner = owner
+    this.#member = member
+  }
+
+  release (_outcome?: PermitOutcome): void {
+    const owner = this.#owner
+    if (owner === undefined) return
+    this.#owner = undefined
+    owner.released(this.#member, performance.now() - this.#grantedAt)
+  }
+}
+
+class FallbackPermit implements Permit {
+  /** Set when Redis came back while this permit was held: it is then also a lease. */
+  member: string | undefined
+  #owner: SharedSemaphore | undefined
+  #local: Permit
+  #grantedAt = performance.now()
+
+  constructor (owner: SharedSemaphore, local: Permit) {
+    this.#owner = owner
+    this.#local = local
+  }
+
+  release (outcome?: PermitOutcome): void {
+    const owner = this.#owner
+    if (owner === undefined) return
+    this.#owner = undefined
+    this.#local.release(outcome)
+    owner.forgetFallback(this)
+    owner.released(this.member, performance.now() - this.#grantedAt)
+  }
+}
