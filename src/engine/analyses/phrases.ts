@@ -28,13 +28,17 @@ export function mostCommonPhrases (text: string, max: number = DEFAULT_MAX_PHRAS
 }
 
 /** The same, from a document already read (the three analyses of one text share it). */
-export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PHRASES): string[] {
+export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PHRASES, checkpoint: () => void = noop): string[] {
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`)
   const text = doc.text
   const tallies = new Map<string, Tally>()
   // punctuation, and a sentence's end with it, breaks a run
+  let n = 0
   for (const chunk of chunks(doc.tokens)) {
+    if ((++n & 255) === 0) checkpoint()
     for (let from = 0; from < chunk.length; from++) {
+      // a chunk can be thousands of tokens long (a list of names, a text in another script)
+      if ((++n & 255) === 0) checkpoint()
       for (let to = from; to < Math.min(chunk.length, from + MAX_PHRASE_WORDS); to++) {
         const words = chunk.slice(from, to + 1)
         const last = words[words.length - 1]
@@ -47,8 +51,10 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
   }
 
   // Counts only shrink as a phrase grows, so comparing with the phrases one word longer suffices.
+  checkpoint()
   const covered = new Map<string, number>()
   for (const t of tallies.values()) {
+    if ((++n & 1023) === 0) checkpoint()
     if (t.norms.length < 2) continue
     for (const sub of [t.norms.slice(1), t.norms.slice(0, -1)]) {
       const key = sub.join(' ')
@@ -56,6 +62,7 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
     }
   }
 
+  checkpoint()
   return [...tallies.entries()]
     .filter(([key, t]) => (covered.get(key) ?? 0) < t.count)
     .map(([, t]) => t)
@@ -126,3 +133,5 @@ function favouriteSurface (tally: Tally): string {
   }
   return best
 }
+
+function noop (): void {}

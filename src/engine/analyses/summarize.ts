@@ -24,7 +24,7 @@ export function summarize (text: string, opts: SummarizeOptions = {}): string {
 }
 
 /** The same, from a document already read (the three analyses of one text share it). */
-export function summarizeDocument (doc: Document, opts: SummarizeOptions = {}): string {
+export function summarizeDocument (doc: Document, opts: SummarizeOptions = {}, checkpoint: () => void = noop): string {
   if (opts.sentences !== undefined && (!Number.isInteger(opts.sentences) || opts.sentences < 1)) {
     throw new RangeError(`sentences must be a positive integer, got ${opts.sentences}`)
   }
@@ -34,10 +34,14 @@ export function summarizeDocument (doc: Document, opts: SummarizeOptions = {}): 
   if (keep >= all.length) return all.map((s) => clean(doc, s)).join(' ')
 
   const weights = wordWeights(doc)
+  checkpoint()
   const long = all.filter((s) => wordCount(doc, s) >= MIN_WORDS)
   const candidates = long.length >= keep ? long : all
   const ranked = candidates
-    .map((span) => ({ span, text: clean(doc, span), score: score(doc, span, weights) }))
+    .map((span, i) => {
+      if ((i & 255) === 0) checkpoint()
+      return { span, text: clean(doc, span), score: score(doc, span, weights) }
+    })
     // stable sort: an earlier sentence wins a tie
     .sort((a, b) => b.score - a.score)
   // a sentence repeated in the text (boilerplate, quotes) is worth one place
@@ -91,3 +95,5 @@ function wordCount (doc: Document, span: Span): number {
 function clean (doc: Document, span: Span): string {
   return spanText(doc, span).replace(/\s+/gu, ' ')
 }
+
+function noop (): void {}
