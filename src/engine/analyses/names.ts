@@ -81,7 +81,7 @@ interface Piece {
 /** The name entities of a text, as token matches; `taken` marks tokens the numeric rules already hold. */
 export function nameEntities (t: Tokens, taken: Uint8Array, checkpoint: () => void): Match[] {
   const headline = headlineTokens(t)
-  const midCaps = capitalisedMidSentence(t)
+  const midCaps = capitalisedMidSentence(t, headline)
   const pieces: Piece[] = []
   for (let i = 0; i < t.length;) {
     if ((i & 255) === 0) checkpoint()
@@ -154,18 +154,27 @@ function runEnd (t: Tokens, i: number, taken: Uint8Array): number {
     // "Skłodowska-Curie", "Rolls-Royce"; not "Chennai-based"
     if ((w === '-' || w === '–') && joined(t, j) && joined(t, j + 1) && cap(j + 1)) { j += 2; continue }
     if (w === '&' && cap(j + 1)) { j += 2; continue }
-    // "Falcon 9", "Model 3", "World War II": a short number after a name is part of it
-    if (t.types[j] === 'number' && /^\d{1,3}$/u.test(w) && !joined(t, j) && j === i + 1 && GAZETTEER.get(keyOf(t, i, j + 1)) !== undefined) { j++; continue }
+    // "Falcon 9", "Llama 2", "Pixel 8 Pro", "Proposition 22": a short number after a product or a law's prefix
+    if (t.types[j] === 'number' && /^\d{1,4}$/u.test(w) && !joined(t, j) && numberJoins(t, i, j)) {
+      j++
+      while (j < t.length && MODEL_SUFFIX.has(t.words[j] ?? '')) j++
+      continue
+    }
     const lower = t.lower[j] ?? ''
-    if ((lower === 'of' || lower === 'for' || lower === 'on') && cap(j + 1) && w === lower) {
-      const head = t.words[j - 1] ?? ''
-      if (isHead(head) || head === 'Republic' || head === 'Kingdom' || head === 'Statue' || head === 'House' || head === 'Bay' ||
-        head === 'Gulf' || head === 'Isle' || head === 'Battle' || head === 'Siege' || head === 'Treaty' || head === 'Bank') {
+    const head = t.words[j - 1] ?? ''
+    if ((lower === 'of' || lower === 'for') && cap(j + 1) && w === lower) {
+      if (isHead(head) || TITLE_WORDS.has(head) || head === 'Statue' || head === 'House' || head === 'Harrying' || head === 'Sea' || head === 'Bank') {
         j += 1
         if (t.lower[j] === 'the' && cap(j + 1)) j++
         continue
       }
     }
+    // "Nobel Prize in Chemistry"
+    if (lower === 'in' && w === lower && cap(j + 1) && (HEADS.WORK_OF_ART.has(head))) { j++; continue }
+    // "School of Industrial Physics and Chemistry": "and" inside a name that already has "of"
+    if ((lower === 'and' || lower === '&') && cap(j + 1) && hasOf(t, i, j) && GAZETTEER.get(t.words[j + 1] ?? '') !== 'GPE') { j++; continue }
+    // "Edward the Confessor", "Alfred the Great"
+    if (lower === 'the' && w === lower && FIRST.has(head) && t.lower[j - 2] !== 'the' && cap(j + 1) && !GAZETTEER.has(t.words[j + 1] ?? '')) { j += 2; continue }
     if (PARTICLES.has(w) && (cap(j + 1) || (PARTICLES.has(t.words[j + 1] ?? '') && cap(j + 2))) && !(t.opens[j] ?? false)) {
       j += PARTICLES.has(t.words[j + 1] ?? '') ? 2 : 1
       continue
@@ -176,9 +185,33 @@ function runEnd (t: Tokens, i: number, taken: Uint8Array): number {
   return j
 }
 
-function isHead (w: string): boolean {
-  return HEADS.ORG.has(w) || HEADS.FAC.has(w) || HEADS.LOC.has(w) || HEADS.EVENT.has(w) || HEADS.LAW.has(w)
+function hasOf (t: Tokens, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (t.words[k] === 'of') return true
+  return false
 }
+
+/** Whether a number at j belongs to the name that starts at i: a product's model or a law's number. */
+function numberJoins (t: Tokens, i: number, j: number): boolean {
+  const key = keyOf(t, i, j)
+  if (GAZETTEER.get(keyOf(t, i, j + 1)) !== undefined) return true
+  return (j - i <= 2 && GAZETTEER.get(key) === 'PRODUCT') || (j === i + 1 && PREFIX_LABELS[key] === 'LAW')
+}
+
+function isHead (w: string): boolean {
+  return HEADS.ORG.has(w) || HEADS.FAC.has(w) || HEADS.LOC.has(w) || HEADS.EVENT.has(w) || HEADS.LAW.has(w) ||
+    HEADS.WORK_OF_ART.has(w) || HEADS.GPE.has(w)
+}
+
+/** Labels by head word, in the order a head is trusted. */
+const HEAD_LABELS = [['ORG', HEADS.ORG], ['FAC', HEADS.FAC], ['GPE', HEADS.GPE], ['LOC', HEADS.LOC], ['EVENT', HEADS.EVENT],
+  ['LAW', HEADS.LAW], ['WORK_OF_ART', HEADS.WORK_OF_ART]] as const
+/** A first word that names what follows: "Mount Everest", "County Cork", "Rue Dauphine". */
+const PREFIX_LABELS: Readonly<Record<string, NameLabel>> = {
+  Mount: 'LOC', Mt: 'LOC', 'Mt.': 'LOC', Lake: 'LOC', Cape: 'LOC', Isle: 'LOC', County: 'GPE', Rue: 'FAC', Via: 'FAC',
+  Fort: 'FAC', Camp: 'FAC', Proposition: 'LAW', Prop: 'LAW', Article: 'LAW', Section: 'LAW', Amendment: 'LAW', Operation: 'EVENT'
+}
+// "Pixel 8 Pro", "iPhone 15 Pro Max": what follows a product's number
+const MODEL_SUFFIX = words('Pro|Max|Ultra|Plus|Mini|Air|SE|Lite|Fold|Flip|XL|Neo|Edge|Note|Turbo|Sport|Classic')
 
 /**
  * Cuts a run at titles ("President | Joe Biden"), common acronyms and a leading ordinary word a
@@ -188,10 +221,12 @@ function splitRun (t: Tokens, first: number, end: number, headline: Uint8Array, 
   const pieces: Piece[] = []
   let start = first
   let titled = false
+  let ofTitle = false
   const flush = (to: number): void => {
-    if (to > start) pieces.push({ first: start, end: to, label: titled ? 'PERSON' : undefined, weak: false })
+    if (to > start) pieces.push({ first: start, end: to, label: titled ? 'PERSON' : ofTitle ? 'GPE' : undefined, weak: false })
     start = to
     titled = false
+    ofTitle = false
   }
   for (let i = first; i < end; i++) {
     const w = t.words[i] ?? ''
@@ -203,6 +238,17 @@ function splitRun (t: Tokens, first: number, end: number, headline: Uint8Array, 
       start = i + title
       i += title - 1
       titled = true
+      // "Earl of Wessex", "Duke of Normandy": the place is a place
+      if (t.words[start] === 'of') {
+        start++
+        i++
+        titled = false
+        ofTitle = true
+      }
+      continue
+    }
+    if (i === start && LEADING.has(w) && !GAZETTEER.has(keyOf(t, i, end))) {
+      start = i + 1
       continue
     }
     if (NOT_NAMES.has(w)) {
@@ -212,14 +258,16 @@ function splitRun (t: Tokens, first: number, end: number, headline: Uint8Array, 
     }
     // an ordinary word capitalised only by its place: the first of a sentence, or any in a headline
     const uncertain = (i === start && (t.opens[i] ?? false)) || headline[i] === 1
-    if (uncertain && isOrdinary(t, i, midCaps) && !GAZETTEER.has(keyOf(t, i, end))) {
+    const numbered = PREFIX_LABELS[w] !== undefined && t.types[i + 1] === 'number'
+    if (uncertain && !numbered && isOrdinary(t, i, midCaps) && !GAZETTEER.has(keyOf(t, i, end))) {
       flush(i)
       start = i + 1
       continue
     }
   }
   flush(end)
-  return pieces.filter((p) => p.end > p.first)
+  // a piece never starts with a number: "22" alone is the numeric rules' business
+  return pieces.filter((p) => p.end > p.first && t.types[p.first] !== 'number')
 }
 
 function isOrdinary (t: Tokens, i: number, midCaps: ReadonlySet<string>): boolean {
@@ -231,10 +279,10 @@ function isOrdinary (t: Tokens, i: number, midCaps: ReadonlySet<string>): boolea
 }
 
 /** Capitalised words seen somewhere other than a sentence's or a line's start: names, whatever a dictionary says. */
-function capitalisedMidSentence (t: Tokens): Set<string> {
+function capitalisedMidSentence (t: Tokens, headline: Uint8Array): Set<string> {
   const out = new Set<string>()
   for (let i = 1; i < t.length; i++) {
-    if (!(t.opens[i] ?? false) && isCapitalised(t, i) && t.words[i - 1] !== '"' && t.words[i - 1] !== ':' && t.words[i - 1] !== '“') {
+    if (!(t.opens[i] ?? false) && headline[i] === 0 && isCapitalised(t, i) && t.words[i - 1] !== '"' && t.words[i - 1] !== ':' && t.words[i - 1] !== '“') {
       out.add(t.words[i] ?? '')
     }
   }
@@ -245,27 +293,28 @@ function capitalisedMidSentence (t: Tokens): Set<string> {
 function headlineTokens (t: Tokens): Uint8Array {
   const out = new Uint8Array(t.length)
   let lineStart = 0
-  for (let i = 1; i <= t.length; i++) {
-    if (i < t.length && !isLineStart(t, i)) continue
-    let caps = 0
-    let lowers = 0
-    let last = ''
-    for (let k = lineStart; k < i; k++) {
-      const w = t.words[k] ?? ''
-      if (t.types[k] !== 'word' || w.length < 4) continue
-      if (/^\p{Lu}/u.test(w)) caps++
-      else if (/^\p{Ll}/u.test(w)) lowers++
-      last = t.words[k] ?? ''
-    }
-    const ends = /[.!?]$/u.test(t.words[i - 1] ?? '') || last === ''
-    if (!ends && caps >= 3 && lowers <= caps / 4) out.fill(1, lineStart, i)
-    lineStart = i
+  let caps = 0
+  let lowers = 0
+  let lastReal = -1
+  const close = (end: number): void => {
+    const ends = lastReal >= 0 && /^[.!?]$/u.test(t.words[lastReal] ?? '')
+    if (!ends && caps >= 2 && lowers <= caps / 4) out.fill(1, lineStart, end)
+    caps = lowers = 0
+    lastReal = -1
+    lineStart = end
   }
+  for (let i = 0; i < t.length; i++) {
+    if (t.lineStarts[i] ?? false) close(i)
+    const w = t.words[i] ?? ''
+    if (/^\s*$/u.test(w)) continue
+    lastReal = i
+    // short words ("as", "to", "of") are lower case even in a headline
+    if (t.types[i] !== 'word' || w.length < 4) continue
+    if (/^\p{Lu}/u.test(w)) caps++
+    else if (/^\p{Ll}/u.test(w)) lowers++
+  }
+  close(t.length)
   return out
-}
-
-function isLineStart (t: Tokens, i: number): boolean {
-  return i === 0 || t.text.slice(t.ends[i - 1] ?? 0, t.starts[i] ?? 0).includes('\n')
 }
 
 /** Labels a piece from its own words and the words around it, strongest evidence first. */
@@ -281,6 +330,18 @@ function classify (t: Tokens, p: Piece): void {
     p.label = label
     p.weak = weak
   }
+  if (p.label === 'GPE') {
+    // "Earl of Wessex", "Mayor of London"; not "Secretary of State", "Minister of Defence"
+    if (gazetteer !== undefined) set(gazetteer)
+    else if (GENERIC.has(firstWord) || OFFICES.has(firstWord)) {
+      // "Secretary of State Antony Blinken": the office, then the person
+      let k = p.first
+      while (k < p.end && (GENERIC.has(t.words[k] ?? '') || OFFICES.has(t.words[k] ?? ''))) k++
+      p.first = k
+      set(k < p.end ? 'PERSON' : undefined)
+    }
+    return
+  }
   if (p.label === 'PERSON') {
     // "President Joe Biden": but "President of Udaan" leaves nothing; a titled organisation stays one
     if (gazetteer !== undefined && gazetteer !== 'NORP' && gazetteer !== 'LANGUAGE') set(gazetteer)
@@ -293,6 +354,20 @@ function classify (t: Tokens, p: Piece): void {
   }
   if (n === 1 && (GENERIC.has(firstWord) || isHead(firstWord))) { set(undefined); return }
   if (n === 1 && /^\p{Lu}\.?$/u.test(firstWord)) { set(undefined); return }
+  // "X-ray", "T-shirt", "U-turn": a letter and a word
+  if (n === 1 && /^[\p{L}\d]{1,2}-\p{Ll}/u.test(firstWord)) { set(undefined); return }
+  const prefix = PREFIX_LABELS[firstWord]
+  if (prefix !== undefined && n >= 2) { set(prefix); return }
+  // "Royal Swedish Academy of Sciences": a head before "of" names the whole
+  for (let k = p.first; k < p.end - 1; k++) {
+    if (t.words[k + 1] !== 'of' && t.words[k + 1] !== 'in') continue
+    for (const [label, heads] of HEAD_LABELS) {
+      if (heads.has(t.words[k] ?? '')) { set(label); return }
+    }
+  }
+  // "French Alps", "Southern California": a place with a qualifier is that kind of place
+  const lastPlace = GAZETTEER.get(lastWord)
+  if (n === 2 && (lastPlace === 'LOC' || lastPlace === 'GPE') && (GAZETTEER.get(firstWord) === 'NORP' || COMPASS.has(firstWord))) { set(lastPlace); return }
 
   // head words: "Acme Corp", "University of London", "Golden Gate Bridge", "Battle of Hastings"
   const second = t.lower[p.first + 1] ?? ''
@@ -301,20 +376,24 @@ function classify (t: Tokens, p: Piece): void {
     const firstIsPersonName = FIRST.has(firstWord) && n === 2
     const personish = firstIsPersonName && (SURNAMES.has(lastWord) || /^(?:Hall|Hill|Park|Church|Bridge|Bridges|Banks|Ford|Lane|Wall|Street|Fields|Field|Moore|Wood|Woods|Brooks|Rivers|Waters|Lake|Marsh|Gates|House|Young|King|Law|Rule|Price|Cross|Bay|Day|Mann|Port|Ware)$/u.test(lastWord))
     if (!personish) {
-      for (const [label, heads] of [['ORG', HEADS.ORG], ['FAC', HEADS.FAC], ['LOC', HEADS.LOC], ['EVENT', HEADS.EVENT], ['LAW', HEADS.LAW]] as const) {
+      for (const [label, heads] of HEAD_LABELS) {
         if (heads.has(lastWord) || (headFirst && heads.has(firstWord))) {
           set(label)
           return
         }
       }
-      if (firstWord === 'Mount' || firstWord === 'Lake' || firstWord === 'Cape') { set('LOC'); return }
     }
   }
 
   // a gazetteer place or group at the start of a longer unknown run: "Indian Railways" was caught above;
   // "Google Cloud" and "Apple Music" belong to their company
   const lead = GAZETTEER.get(firstWord)
-  if (n >= 2 && lead === 'ORG') { set('ORG'); return }
+  if (n >= 2 && lead === 'ORG') { set(hasModelNumber(t, p) ? 'PRODUCT' : 'ORG'); return }
+  if (n >= 2 && lead === 'PRODUCT') { set('PRODUCT'); return }
+  // "Tensor G3", "A17 Pro", "H100": a model code makes a product
+  if (hasModelCode(t, p)) { set('PRODUCT'); return }
+  // "Mistral AI", "Samsung SDI": a name and an acronym is a company
+  if (n >= 2 && /^\p{Lu}{2,4}$/u.test(lastWord) && !allCaps(t, p)) { set('ORG'); return }
 
   const before = t.lower[p.first - 1] ?? ''
   const before2 = t.lower[p.first - 2] ?? ''
@@ -322,10 +401,11 @@ function classify (t: Tokens, p: Piece): void {
   // "Chennai-based", "London-born"
   if ((after === '-' || after === '–') && joined(t, p.end) && BASED.has(t.lower[p.end + 1] ?? '')) { set('GPE'); return }
   if (ROLE_WORDS.has(before) && before !== 'rival' && !ORG_NOUNS.has(before)) { set('PERSON'); return }
+  if (n >= 2 && (FIRST.has(firstWord) || (SURNAMES.has(lastWord) && !GAZETTEER.has(firstWord)))) { set('PERSON'); return }
   if (orgContext(t, p)) { set('ORG'); return }
 
   if (n >= 2) {
-    if (FIRST.has(firstWord) || SURNAMES.has(lastWord) || FIRST.has(lastWord)) { set('PERSON'); return }
+    if (FIRST.has(lastWord)) { set('PERSON'); return }
     if (/^\p{Lu}\.$/u.test(t.words[p.first + 1] ?? '') || /^\p{Lu}\.$/u.test(firstWord)) { set('PERSON'); return }
     if (allCaps(t, p)) { set('ORG', true); return }
     set('PERSON', true)
@@ -338,11 +418,47 @@ function classify (t: Tokens, p: Piece): void {
   if (/^\p{Ll}*\p{Lu}\p{Ll}+\p{Lu}/u.test(w) && !/^(?:Mc|Mac|O'|De|Di|Le|La|Van)/u.test(w)) { set('ORG', true); return }
   const population = CITY_POPULATION.get(w)
   const nameLike = FIRST.has(w) || SURNAMES.has(w)
+  if (placeContext(t, p)) { set('GPE', population === undefined); return }
   if (population !== undefined && (!nameLike || PLACE_BEFORE.has(before) || population >= 1_000_000)) { set('GPE', nameLike); return }
   if (speaks(t, p)) { set('PERSON', !nameLike); return }
   if (nameLike) { set('PERSON', true); return }
   if (PLACE_BEFORE.has(before) && before !== 'at' && before !== 'from' && before !== 'to' && before !== 'and' && !(before === 'in' && before2 === 'invested')) { set('GPE', true); return }
   set('ORG', true)
+}
+
+const OFFICES = words('Defence|Defense|Commerce|Energy|Treasury|Education|Health|Transport|Transportation|Agriculture|' +
+  'Labor|Labour|Interior|Justice|Homeland|Finance|Foreign|Home|Trade|Industry|Culture|Science|Environment|Housing|Staff|' +
+  'State|Affairs|Exchequer|Works|War|Navy|Army|Police|Arms|Ceremonies|Board|Directors|Studies|Research|Operations')
+const COMPASS = words('North|South|East|West|Northern|Southern|Eastern|Western|Central|Upper|Lower|Greater|Inner|Outer|' +
+  'Northeast|Northwest|Southeast|Southwest|Northeastern|Northwestern|Southeastern|Southwestern|Coastal|Rural|Old|New')
+const ARRIVE = words('landed|arrived|docked|stopped|camped|born|died|lived|settled|fought|buried|based|raised|grew|' +
+  'stationed|crowned|held|opened|located|situated|headquartered')
+
+/** "near York", "at Pevensey, on the coast", "Skibbereen, County Cork", "from Joachimsthal in Bohemia". */
+function placeContext (t: Tokens, p: Piece): boolean {
+  const before = t.lower[p.first - 1] ?? ''
+  const after = t.lower[p.end] ?? ''
+  const next = t.words[p.end + 1] ?? ''
+  const nextPlace = GAZETTEER.get(next)
+  if ((after === ',' || after === 'in') && (nextPlace === 'GPE' || (CITY_POPULATION.has(next) && !FIRST.has(next)) || next === 'County')) {
+    return PLACE_BEFORE.has(before) || ARRIVE.has(t.lower[p.first - 2] ?? '') || before === ',' || before === 'of'
+  }
+  if (before === 'near' || before === 'outside' || before === 'throughout') return true
+  if ((before === 'at' || before === 'in') && ARRIVE.has(t.lower[p.first - 2] ?? '')) return true
+  return false
+}
+
+const MODEL_CODE = /^(?:\p{Lu}{1,3}\d{1,4}\p{Lu}?|\d{1,4}\p{Lu}{1,2})$/u
+
+function hasModelCode (t: Tokens, p: Piece): boolean {
+  for (let i = p.first; i < p.end; i++) if (MODEL_CODE.test(t.words[i] ?? '') && !NOT_NAMES.has(t.words[i] ?? '')) return true
+  return false
+}
+
+/** "Galaxy S24", "Pixel 8": a company's name with a number is its product. */
+function hasModelNumber (t: Tokens, p: Piece): boolean {
+  for (let i = p.first + 1; i < p.end; i++) if (/^\d{1,4}$/u.test(t.words[i] ?? '') || MODEL_CODE.test(t.words[i] ?? '')) return true
+  return false
 }
 
 function allCaps (t: Tokens, p: Piece): boolean {
@@ -364,7 +480,7 @@ function orgContext (t: Tokens, p: Piece): boolean {
     if (det === 'a' || det === 'an' || det === 'the' || det === 'which' || det === 'its') {
       for (let k = p.end + 2; k < Math.min(t.length, p.end + 9); k++) {
         const w = t.lower[k] ?? ''
-        if (w === ',' || w === '.' || w === ';') break
+        if (w === ',' || w === '.' || w === ';' || ROLE_WORDS.has(w)) break
         if (ORG_NOUNS.has(w) && !['rival', 'rivals', 'side', 'team', 'parent', 'owner', 'investor', 'backer'].includes(w)) return true
       }
     }
@@ -376,7 +492,7 @@ function orgContext (t: Tokens, p: Piece): boolean {
 function speaks (t: Tokens, p: Piece): boolean {
   const after = t.lower[p.end] ?? ''
   const before = t.lower[p.first - 1] ?? ''
-  if (['said', 'says', 'told', 'added', 'wrote', 'argued', 'recalled', 'explained', 'insisted', 'warned', 'replied', 'admitted', 'tweeted', 'conceded', 'recounted', 'joked', 'married', 'died', 'smiled', 'laughed'].includes(after)) return true
+  if (['said', 'says', 'told', 'tells', 'added', 'wrote', 'argued', 'recalled', 'explained', 'insisted', 'warned', 'replied', 'admitted', 'tweeted', 'conceded', 'recounted', 'joked', 'married', 'died', 'smiled', 'laughed'].includes(after)) return true
   if (before === 'said' || before === 'says') return true
   if (after === ',' && /^\d{1,2}$/u.test(t.words[p.end + 1] ?? '') && t.lower[p.end + 2] === ',') return true
   if (after === ',' && t.lower[p.end + 1] === 'who') return true
@@ -408,14 +524,15 @@ function resolveMentions (t: Tokens, pieces: Piece[], checkpoint: () => void): v
   let count = 0
   for (const p of pieces) {
     if ((++count & 511) === 0) checkpoint()
-    if (p.label === undefined || p.weak) continue
+    // a weak label names nothing for others, except a full name: "Elon Musk" lends "Musk" its label
+    if (p.label === undefined || (p.weak && !(p.label === 'PERSON' && p.end - p.first >= 2))) continue
     const key = keyOf(t, p.first, p.end)
-    if (!known.has(key)) known.set(key, p.label)
+    if (!known.has(key) && !p.weak) known.set(key, p.label)
     const n = p.end - p.first
     if (p.label === 'PERSON' && n >= 2) {
       const last = t.words[p.end - 1] ?? ''
       const firstWord = t.words[p.first] ?? ''
-      if (!alias.has(last)) alias.set(last, 'PERSON')
+      if (!alias.has(last) || GAZETTEER.get(last) === 'ORG') alias.set(last, 'PERSON')
       if (!alias.has(firstWord) && FIRST.has(firstWord)) alias.set(firstWord, 'PERSON')
       // "Marie Skłodowska-Curie" → "Curie"; "Ursula von der Leyen" → "von der Leyen" is left to the surname
       const hyphen = last.lastIndexOf('-')
@@ -433,9 +550,15 @@ function resolveMentions (t: Tokens, pieces: Piece[], checkpoint: () => void): v
   }
   for (const p of pieces) {
     if ((++count & 511) === 0) checkpoint()
+    // "John Hess ... Hess told analysts": a company that shares a person's surname, speaking, is the person
+    if (p.label === 'ORG' && p.end - p.first === 1 && alias.get(t.words[p.first] ?? '') === 'PERSON' && speaks(t, p)) {
+      p.label = 'PERSON'
+      continue
+    }
     if (p.label !== undefined && !p.weak) continue
     const key = keyOf(t, p.first, p.end)
-    const label = known.get(key) ?? alias.get(key)
+    // "the Curies" after "Pierre Curie"
+    const label = known.get(key) ?? alias.get(key) ?? (key.endsWith('s') && alias.get(key.slice(0, -1)) === 'PERSON' ? 'PERSON' : undefined)
     if (label !== undefined) {
       p.label = label
       p.weak = false

@@ -13,7 +13,7 @@ const words = (s: string): Set<string> => new Set(s.split('|'))
 
 const UNITS = words('zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|' +
   'sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a|an|half|dozen|dozens|' +
-  'hundreds|thousands|millions|billions|tens|scores')
+  'hundreds|thousands|millions|billions|trillions|tens|scores')
 const SCALES = words('hundred|thousand|million|billion|trillion|bn|m|mn|mln|k|tn|trn|crore|crores|lakh|lakhs|b|bln|' +
   'm.|bn.|k.|tn.|b.|mil')
 const ORDINALS = words('first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|' +
@@ -30,7 +30,7 @@ const TIME_UNITS = words('hour|hours|minute|minutes|second|seconds|hrs|hr|mins|m
   'microseconds')
 const RELATIVE = words('last|next|this|past|coming|previous|following|recent|current|same|early|late|mid|earlier|later')
 const DAY_PARTS = words('morning|afternoon|evening|night')
-const MODIFIERS = words('about|around|nearly|almost|approximately|roughly|some|over|under|only|just|barely|circa|' +
+const MODIFIERS = words('about|around|nearly|almost|approximately|roughly|some|over|under|just|barely|circa|' +
   'c.|approx.|~|up')
 const MODIFIER_PAIRS = words('more than|less than|fewer than|up to|at least|at most|as many|as much|as few|as little|' +
   'just over|just under|well over|well under|close to|more then|in excess|no fewer|no more|upwards of')
@@ -44,12 +44,14 @@ const MEASURES = words('km|kms|kilometre|kilometres|kilometer|kilometers|mile|mi
   'kg|kgs|kilogram|kilograms|kilo|kilos|gram|grams|g|mg|tonne|tonnes|ton|tons|lb|lbs|ounce|ounces|oz|litre|litres|liter|' +
   'liters|ml|gallon|gallons|barrel|barrels|bpd|mw|gw|kw|kwh|mwh|gwh|twh|megawatt|megawatts|gigawatt|gigawatts|kilowatt|' +
   'kilowatts|watt|watts|volts|volt|degrees|degree|°c|°f|°|mph|kph|km/h|knots|calories|kcal|light-years|light|gb|tb|mb|' +
-  'kb|petabytes|terabytes|gigabytes|megabytes|square|cubic|sq|storeys|stories|floors|bits|qubits|teu|carats')
+  'kb|petabytes|terabytes|gigabytes|megabytes|square|cubic|sq|storeys|stories|floors|qubits|teu|carats|nits|megapixel|' +
+  'megapixels|mp|mah|hz|khz|mhz|ghz|db|decibels|psi|newtons|joules|tonnes-km')
 // Numbers written before these belong to the name or the code, not to a count.
 const NOT_AFTER = words('covid|covid-19|model|falcon|apollo|windows|boeing|airbus|iphone|galaxy|pixel|page|chapter|' +
   'section|article|no.|number|grade|level|phase|stage|version|v|room|flight|route|highway|interstate|class|type|' +
   'gen|series|episode|season|act|verse|psalm|rule|point|item|line|platform|gate|row|seat|unit|exit|box|pier|lot|zone|' +
-  'ward|district|block|figure|fig.|table|g|g-')
+  'ward|district|block|figure|fig.|table|g|g-|proposition|prop|prop.|amendment|resolution|measure|llama|pixel|' +
+  'galaxy|gpt|gemini|claude|tensor|rtx|xbox|playstation|ps|mark|mk|mach|formula|studio|series')
 
 const NUMBER = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/u
 const YEAR = /^(?:1\d{3}|20\d{2})$/u
@@ -58,9 +60,15 @@ const DAY_NUMBER = /^(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?$/u
 const ORDINAL_DIGITS = /^\d+(?:st|nd|rd|th)$/u
 const CLOCK = /^(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d)?$/u
 const CLOCK_SUFFIX = words('am|pm|a.m.|p.m.|a.m|p.m|hrs|gmt|utc|bst|est|edt|pst|pdt|cet|ist|et|pt|local')
-const FISCAL = /^(?:fy|q[1-4]|h[12])['’]?(?:\d{2}|\d{4})?$/u
+const FISCAL = /^(?:fy['’]?(?:\d{2}|\d{4})|fy|q[1-4]|h[12])$/u
 const COMPACT_AMOUNT = /^\d+(?:\.\d+)?(?:bn|m|mn|k|tn|b)$/u
-const COMPACT_MEASURE = /^\d+(?:\.\d+)?(?:km|kg|mm|cm|ml|mw|gw|kw|kwh|gwh|twh|mph|gb|tb|mb|ft|lb|lbs|oz|g|m)$/u
+const COMPACT_MEASURE = /^\d+(?:\.\d+)?(?:km|kg|mm|cm|ml|mw|gw|kw|kwh|gwh|twh|mph|gb|tb|mb|ft|lb|lbs|oz|g|m|w|in|mp|mah|hz|ghz|mhz|db)$/u
+// "5x": a multiple is a count
+const MULTIPLE = /^\d+(?:\.\d+)?x$/u
+const FRACTIONS = words('half|halves|third|thirds|quarter|quarters|fifth|fifths|sixth|sixths|seventh|eighth|ninth|tenth|tenths|hundredth')
+const HOLIDAYS = words('christmas|christmas day|christmas eve|new year|new year\'s day|new year\'s eve|easter|easter sunday|good friday|' +
+  'thanksgiving|diwali|eid|ramadan|hanukkah|halloween|boxing day|independence day|labor day|labour day|memorial day|' +
+  'lent|passover|holi|lunar new year|chinese new year|bastille day|may day|valentine\'s day|mother\'s day|father\'s day')
 
 /** Whether token i is written as a number: digits ("1,200", "3.5") or a number word ("twenty"). */
 function isNumberAt (t: Tokens, i: number): boolean {
@@ -133,6 +141,9 @@ const percent: Rule = (t, i) => {
 }
 
 const quantity: Rule = (t, i) => {
+  if (NUMBER.test(t.lower[i] ?? '') && joined(t, i + 1) && /^(?:in|w|kw|mw|gw|mp|mah|km|kg|cm|mm|m|ft|lb|lbs|oz|gb|tb|mb|hz|ghz|mph)$/u.test(t.lower[i + 1] ?? '')) {
+    return { label: 'QUANTITY', first: i, end: i + 2 }
+  }
   if (COMPACT_MEASURE.test(t.lower[i] ?? '') && !COMPACT_AMOUNT.test(t.lower[i] ?? '')) return { label: 'QUANTITY', first: i, end: i + 1 }
   const end = numberEnd(t, i)
   if (end === i) return undefined
@@ -168,6 +179,10 @@ const time: Rule = (t, i) => {
     if (t.lower[e] === '-' && joined(t, e)) e++
     if (TIME_UNITS.has(t.lower[e] ?? '')) return { label: 'TIME', first: i, end: e + 1 }
   }
+  // "just over an hour", "less than a minute"
+  if ((w === 'a' || w === 'an') && TIME_UNITS.has(t.lower[i + 1] ?? '') && (MODIFIERS.has(t.lower[i - 1] ?? '') || t.lower[i - 1] === 'than')) {
+    return { label: 'TIME', first: i, end: i + 2 }
+  }
   return undefined
 }
 
@@ -191,14 +206,21 @@ const date: Rule = (t, i) => {
     const inner = date(t, i + 1)
     if (inner !== undefined && inner.label === 'DATE') {
       const head = t.lower[i + 1] ?? ''
-      if (t.types[i + 1] === 'decade' || RELATIVE.has(head) || ORDINALS.has(head) || ORDINAL_DIGITS.test(head)) {
-        if (!['this', 'next', 'last', 'recent', 'same', 'current'].includes(head) || DATE_UNITS.has(t.lower[i + 2] ?? '')) {
-          return { label: 'DATE', first: i, end: inner.end }
-        }
+      if (t.types[i + 1] === 'decade' || /^\d{4}s$/u.test(head) || RELATIVE.has(head) || ORDINALS.has(head) || ORDINAL_DIGITS.test(head)) {
+        if (head !== 'this' && head !== 'same' && head !== 'current') return { label: 'DATE', first: i, end: inner.end }
       }
     }
+    // "the next day", "the following year", "the same week"
+    if (['next', 'following', 'previous', 'same', 'whole', 'entire'].includes(t.lower[i + 1] ?? '') && DATE_UNITS.has(t.lower[i + 2] ?? '')) {
+      return { label: 'DATE', first: i, end: i + 3 }
+    }
+    // "the year to March", "the 12 months to May 2024", "the quarter ending June"
+    const span = periodTo(t, i + 1)
+    if (span > i + 1) return { label: 'DATE', first: i, end: span }
     return undefined
   }
+  const holiday = HOLIDAYS.has(`${w} ${t.lower[i + 1] ?? ''}`) ? 2 : HOLIDAYS.has(w) ? 1 : 0
+  if (holiday > 0 && /^\p{Lu}/u.test(t.words[i] ?? '')) return { label: 'DATE', first: i, end: i + holiday }
   if (t.types[i] === 'decade' || /^(?:1\d|20)\d0s$/u.test(w)) return { label: 'DATE', first: i, end: i + 1 }
   if ((w === 'early' || w === 'late' || w === 'mid') && t.types[i + 1] === 'decade') return { label: 'DATE', first: i, end: i + 2 }
   if (/^(?:mid|early|late)-(?:1\d{3}|20\d{2}|1\d{3}s|20\d{2}s)$/u.test(w)) return { label: 'DATE', first: i, end: i + 1 }
@@ -283,6 +305,8 @@ const date: Rule = (t, i) => {
     if (next === 'half' && t.lower[e + 1] === 'of' && YEAR.test(t.lower[e + 2] ?? '')) return { label: 'DATE', first: i, end: e + 3 }
     return undefined
   }
+  // "aged 66": an age is a date in OntoNotes
+  if (t.lower[i - 1] === 'aged' && /^\d{1,3}$/u.test(w)) return { label: 'DATE', first: i, end: i + 1 }
   const y = yearEnd(t, i)
   if (y > i) {
     const next = t.lower[y] ?? ''
@@ -294,14 +318,18 @@ const date: Rule = (t, i) => {
   }
 
   // "five years", "a decade", "two decades ago", "36-year-old", "a 10-year deal"
-  const end = numberEnd(t, i)
+  const end = w === 'a' || w === 'an' ? i + 1 : numberEnd(t, i)
   const unitAt = t.lower[end] === '-' && joined(t, end) ? end + 1 : end
   if ((end > i || w === 'a' || w === 'an') && DATE_UNITS.has(t.lower[unitAt] ?? '') && t.lower[unitAt] !== 'term' && t.lower[unitAt] !== 'season' && t.lower[unitAt] !== 'seasons') {
     const unit = t.lower[unitAt] ?? ''
+    const after = t.lower[unitAt + 1] ?? ''
+    const modified = MODIFIERS.has(t.lower[i - 1] ?? '') || t.lower[i - 1] === 'than'
     if (w === 'a' || w === 'an') {
-      // "a decade", "a year ago"; "a day" or "a week" alone is rarely what a reader would mark
-      if (!(unit === 'decade' || unit === 'century' || t.lower[unitAt + 1] === 'ago')) return undefined
+      // "a decade", "a year ago", "less than a month"; "a day" or "a week" alone is rarely what a reader would mark
+      if (!(unit === 'decade' || unit === 'century' || after === 'ago' || modified)) return undefined
     }
+    // "one day" is often "some day": a date only with "later", "earlier" or "ago"
+    if (w === 'one' && unit === 'day' && after !== 'later' && after !== 'earlier' && after !== 'ago') return undefined
     let e = unitAt + 1
     if (t.lower[e] === 'ago' || t.lower[e] === 'earlier' || t.lower[e] === 'later') e++
     else if (t.lower[e] === '-' && t.lower[e + 1] === 'old' && joined(t, e)) e += 2
@@ -312,15 +340,37 @@ const date: Rule = (t, i) => {
   return undefined
 }
 
+/** "year to March", "12 months to May 2024", "quarter ended June": returns the end, or i. */
+function periodTo (t: Tokens, i: number): number {
+  let j = numberEnd(t, i)
+  if (!DATE_UNITS.has(t.lower[j] ?? '')) return i
+  j++
+  if (!['to', 'ending', 'ended', 'through'].includes(t.lower[j] ?? '')) return i
+  j++
+  if (!MONTHS.has(t.lower[j] ?? '')) return i
+  j++
+  if (DAY_NUMBER.test(t.lower[j] ?? '') && !YEAR.test(t.lower[j] ?? '')) j++
+  if (t.lower[j] === ',') j++
+  const y = yearEnd(t, j)
+  return y > j ? y : t.lower[j - 1] === ',' ? j - 1 : j
+}
+
 const ordinal: Rule = (t, i) => {
   const w = t.lower[i] ?? ''
+  // "First World War", "Second Avenue": the ordinal belongs to the name
+  if (/^\p{Lu}/u.test(t.words[i] ?? '') && /^\p{Lu}/u.test(t.words[i + 1] ?? '') && t.types[i + 1] === 'word' && !(t.opens[i] ?? false)) return undefined
   if (ORDINALS.has(w) || (ORDINAL_DIGITS.test(w) && t.types[i] !== 'number')) return { label: 'ORDINAL', first: i, end: i + 1 }
   return undefined
 }
 
 const cardinal: Rule = (t, i) => {
   const w = t.lower[i] ?? ''
-  if (COMPACT_AMOUNT.test(w)) return { label: 'CARDINAL', first: i, end: i + 1 }
+  if (COMPACT_AMOUNT.test(w) || MULTIPLE.test(w)) return { label: 'CARDINAL', first: i, end: i + 1 }
+  // fractions: "a fifth", "two thirds", "three quarters"
+  if ((w === 'a' || w === 'one' || UNITS.has(w)) && FRACTIONS.has(t.lower[i + 1] ?? '') && !SCALES.has(w)) {
+    if (w === 'a' && t.lower[i + 1] === 'half' && t.lower[i + 2] !== 'of') return undefined
+    return { label: 'CARDINAL', first: i, end: i + 2 }
+  }
   const end = numberEnd(t, i)
   if (end === i) return undefined
   if (w === 'one' || w === 'a' || w === 'an') {
@@ -329,6 +379,9 @@ const cardinal: Rule = (t, i) => {
     if (end === i + 1 && (['no', 'any', 'every', 'each', 'the', 'this', 'that', 'which', 'some', 'someone', 'anyone'].includes(prev) || t.lower[i + 1] === 'another' || t.lower[i + 1] === "'s")) return undefined
   }
   if (w === 'half' || w === 'tens' || w === 'scores') return undefined
+  if (w === 'one' && t.lower[i + 1] === 'day') return undefined
+  // "5x", "6.7in", "30W" written apart by the tokeniser: a multiple, a measure
+  if (end === i + 1 && joined(t, i + 1) && t.lower[i + 1] === 'x') return { label: 'CARDINAL', first: i, end: i + 2 }
   if (NOT_AFTER.has(t.lower[i - 1] ?? '') && /^\d/u.test(w)) return undefined
   return { label: 'CARDINAL', first: i, end }
 }

@@ -13,6 +13,8 @@ export interface Tokens {
   readonly ends: readonly number[]
   /** true where a sentence starts, or a line (a heading, a byline, a caption) */
   readonly opens: readonly boolean[]
+  /** true on the first token of a line */
+  readonly lineStarts: readonly boolean[]
   readonly length: number
 }
 
@@ -25,6 +27,13 @@ export function tokensOf (doc: Document): Tokens {
   const starts: number[] = new Array(n)
   const ends: number[] = new Array(n)
   const opens: boolean[] = new Array(n).fill(false)
+  const lineStarts: boolean[] = new Array(n).fill(false)
+  const starts0 = new Set<number>()
+  for (const s of doc.sentences) starts0.add(s.first)
+  // The first real token after a line break, a sentence start, or a sentence's closing punctuation
+  // (and any quotes or brackets after it) opens a unit: wink keeps line breaks as tokens of their own.
+  let pending = true
+  let newLine = true
   for (let i = 0; i < n; i++) {
     const t = doc.tokens[i]
     if (t === undefined) continue
@@ -34,12 +43,26 @@ export function tokensOf (doc: Document): Tokens {
     pos[i] = t.pos
     starts[i] = t.start
     ends[i] = t.end
-    // a line break before a token opens a new unit, whatever wink's sentences say
     const prevEnd = i > 0 ? (doc.tokens[i - 1]?.end ?? 0) : 0
-    if (i === 0 || doc.text.slice(prevEnd, t.start).includes('\n')) opens[i] = true
+    if (doc.text.slice(prevEnd, t.start).includes('\n')) newLine = true
+    if (starts0.has(i) || newLine) pending = true
+    if (/^\s*$/u.test(t.text)) {
+      if (t.text.includes('\n')) pending = newLine = true
+      continue
+    }
+    if (newLine) {
+      lineStarts[i] = true
+      newLine = false
+    }
+    if (pending) {
+      opens[i] = true
+      pending = false
+    }
+    if (/^[.!?:;]$/u.test(t.text) || (/^["'”’)\]]$/u.test(t.text) && i > 0 && /^[.!?]$/u.test(doc.tokens[i - 1]?.text ?? ''))) pending = true
+    // an opening quote or bracket passes the opening on to the word after it
+    if (opens[i] && /^["'“‘(\[]$/u.test(t.text)) pending = true
   }
-  for (const s of doc.sentences) if (s.first < n) opens[s.first] = true
-  return { text: doc.text, words, lower, types, pos, starts, ends, opens, length: n }
+  return { text: doc.text, words, lower, types, pos, starts, ends, opens, lineStarts, length: n }
 }
 
 /** Whether no space separates token i from the one before it ("Chennai-based", "$60bn"). */

@@ -19,8 +19,10 @@ export function worksOfArt (t: Tokens, checkpoint: () => void): Match[] {
     if (!OPEN.has(q)) continue
     const close = CLOSE[q]
     let j = i + 1
-    while (j < t.length && j - i <= MAX_TITLE_TOKENS && t.words[j] !== close && !/^[.!?]$/u.test(t.words[j] ?? '')) j++
-    if (t.words[j] !== close || j - i < 2) continue
+    while (j < t.length && j - i <= MAX_TITLE_TOKENS && t.words[j] !== close && !/^[.!?,]$/u.test(t.words[j] ?? '')) j++
+    // American style puts the full stop or comma inside: "Attention Is All You Need."
+    const inside = /^[.!?,]$/u.test(t.words[j] ?? '') && t.words[j + 1] === close
+    if ((t.words[j] !== close && !inside) || j - i < 2) continue
     let capitals = 0
     let lowers = 0
     for (let k = i + 1; k < j; k++) {
@@ -30,7 +32,7 @@ export function worksOfArt (t: Tokens, checkpoint: () => void): Match[] {
     }
     const kind = KINDS.has(t.lower[i - 1] ?? '') || KINDS.has(t.lower[i - 2] ?? '')
     if (lowers === 0 && capitals >= 1 && (capitals >= 2 || kind) && (kind || j - i - 1 >= 2)) out.push({ label: 'WORK_OF_ART', first: i + 1, end: j })
-    i = j
+    i = inside ? j + 1 : j
   }
   return out
 }

@@ -2,7 +2,9 @@
 import { createRequire } from 'node:module'
 import { CITIES, FIRST_NAMES, NAMES } from './generated.js'
 import { LANGUAGES, ONLY_LANGUAGES, norpNames } from './groups.js'
-import { COMMON_ACRONYMS, EVENT_HEADS, FAC_HEADS, LAW_HEADS, LOC_HEADS, ORG_HEADS, ORGANISATIONS, PRODUCTS, TITLES } from './organisations.js'
+import {
+  COMMON_ACRONYMS, EVENT_HEADS, FAC_HEADS, GPE_HEADS, LAW_HEADS, LOC_HEADS, ORG_HEADS, ORGANISATIONS, PRODUCTS, TITLES, WORK_HEADS
+} from './organisations.js'
 import { COUNTRIES, REGIONS, STATES } from './places.js'
 
 const split = (s: string): string[] => s.split('|')
@@ -39,7 +41,9 @@ export const HEADS = {
   FAC: set(FAC_HEADS),
   LOC: set(LOC_HEADS),
   EVENT: set(EVENT_HEADS),
-  LAW: set(LAW_HEADS)
+  LAW: set(LAW_HEADS),
+  WORK_OF_ART: set(WORK_HEADS),
+  GPE: set(GPE_HEADS)
 } as const
 
 export const TITLE_WORDS = set(TITLES)

@@ -87,12 +87,20 @@ export const FAC_HEADS = 'Airport|Bridge|Tower|Towers|Station|Terminal|Stadium|A
 /** Natural features and regions. */
 export const LOC_HEADS = 'River|Sea|Ocean|Lake|Lakes|Mountain|Mountains|Mount|Mt|Hill|Hills|Valley|Desert|Island|Islands|' +
   'Isle|Isles|Bay|Gulf|Coast|Peninsula|Strait|Straits|Channel|Basin|Forest|Plateau|Delta|Glacier|Falls|Canyon|Reef|Cape|' +
-  'Plains|Range|Ridge|Region|Province|Prefecture|County|District|Territory|Belt|Corridor'
+  'Plains|Range|Ridge|Region|Quarter|Heights|Highlands|Lowlands|Marshes|Fjord|Steppe|Savanna|Territory|Belt|Corridor'
 
 export const EVENT_HEADS = 'War|Wars|Revolution|Rebellion|Uprising|Crusade|Crusades|Massacre|Battle|Siege|Conquest|Invasion|' +
   'Olympics|Olympic Games|Games|Cup|Championship|Championships|Open|Grand Prix|Tournament|Series|Festival|Fair|Expo|Summit|' +
-  'Conference|Congress of|Forum|Marathon|Derby|Classic|Trophy|Awards|Prize|Depression|Recession|Crisis|Pandemic|Plague|' +
+  'Conference|Forum|Marathon|Derby|Classic|Depression|Recession|Crisis|Pandemic|Plague|' +
   'Hurricane|Storm|Typhoon|Cyclone|Earthquake|Fire|Riots|Strike|Protests|Election|Elections|Referendum|Accords|Week|Day'
+
+/** Awards and named works: "Nobel Prize", "Bayeux Tapestry", "Domesday Book". */
+export const WORK_HEADS = 'Prize|Prizes|Award|Awards|Medal|Trophy|Tapestry|Book|Bible|Manifesto|Symphony|Concerto|Sonata|' +
+  'Requiem|Oratorio|Mass|Lectures|Lecture|Chronicles|Saga|Epic|Codex|Scrolls|Papers|Report|Index'
+
+/** A name ending in one of these is a country-like polity: "Russian Empire", "Dutch Republic". */
+export const GPE_HEADS = 'Empire|Kingdom|Republic|Caliphate|Sultanate|Emirate|Emirates|Duchy|Principality|Confederation|' +
+  'Commonwealth|Khanate|Shogunate|Raj|County|Province|Prefecture|District|Borough|Oblast|Governorate|Municipality'
 
 export const LAW_HEADS = 'Act|Law|Laws|Treaty|Constitution|Amendment|Code|Convention|Charter|Directive|Regulation|' +
   'Regulations|Protocol|Bill|Doctrine|Rule|Rules|Statute|Ordinance|Agreement|Pact'
