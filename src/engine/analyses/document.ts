@@ -97,11 +97,46 @@ function readSegment (text: string, from: number, to: number, tokens: Token[], s
   }
 
   for (const [first = 0, last = -1] of doc.sentences().out(its.span) as unknown as number[][]) {
-    // wink makes a sentence of trailing whitespace; a sentence needs a letter or a digit.
-    let wordlike = false
-    for (let i = base + first; i <= base + last && !wordlike; i++) wordlike = WORDLIKE.test(tokens[i]?.text ?? '')
-    if (wordlike) sentences.push({ first: base + first, last: base + last })
+    splitAtLines(text, tokens, base + first, base + last, sentences)
   }
+}
+
+/**
+ * wink runs a headline, a byline and the first paragraph together; a paragraph break always ends a
+ * sentence, and so does a line break after a line without closing punctuation when the next line
+ * starts with a capital. Whitespace tokens at either end are left out; a sentence needs a letter or a digit.
+ */
+function splitAtLines (text: string, tokens: readonly Token[], first: number, last: number, out: Span[]): void {
+  let start = first
+  const push = (end: number): void => {
+    let a = start
+    let b = end
+    while (a <= b && /^\s*$/u.test(tokens[a]?.text ?? '')) a++
+    while (b >= a && /^\s*$/u.test(tokens[b]?.text ?? '')) b--
+    let wordlike = false
+    for (let i = a; i <= b && !wordlike; i++) wordlike = WORDLIKE.test(tokens[i]?.text ?? '')
+    if (wordlike) out.push({ first: a, last: b })
+  }
+  for (let i = first + 1; i <= last; i++) {
+    const prev = tokens[i - 1]
+    const token = tokens[i]
+    if (prev === undefined || token === undefined) continue
+    const gap = text.slice(prev.end, token.start) + (/^\s+$/u.test(token.text) ? token.text : '')
+    if (!gap.includes('\n')) continue
+    // the last real token before the break, and the first after it
+    let k = i - 1
+    while (k > start && /^\s*$/u.test(tokens[k]?.text ?? '')) k--
+    let m = i
+    while (m < last && /^\s*$/u.test(tokens[m]?.text ?? '')) m++
+    const paragraph = /\n[ \t\r]*\n/u.test(text.slice(tokens[k]?.end ?? 0, tokens[m]?.start ?? 0))
+    const open = !/[.!?:;,'"’”)\-]$/u.test(tokens[k]?.text ?? '') && /^["'“‘(]?\p{Lu}/u.test(tokens[m]?.text ?? '')
+    if (paragraph || open) {
+      push(k)
+      start = m
+      i = m
+    }
+  }
+  push(last)
 }
 
 /**

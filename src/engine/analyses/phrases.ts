@@ -14,7 +14,23 @@ interface Tally {
   readonly first: number
   count: number
   readonly surfaces: Map<string, number>
+  /** a name ("Udaan", "Pixel 8 Pro") rather than a common noun phrase */
+  readonly proper: boolean
 }
+
+// Nouns too general to be a text's topic on their own, and the scales and units amounts leave behind.
+const GENERIC = new Set(('year|years|day|days|week|weeks|month|months|decade|decades|century|centuries|time|times|' +
+  'today|people|person|way|ways|thing|things|part|parts|number|numbers|lot|lots|kind|sort|end|start|bn|m|mn|k|tn|' +
+  'crore|lakh|per|cent|percent|rupees|dollars|pounds|euros|yen|yuan|share|deal|deals|place|case|point|fact|' +
+  'issue|world|group|side|area|level|rest|half|hour|hours|minute|minutes|morning|evening|night|week|weekend|' +
+  'others|something|anything|nothing|everything|one|ones|use|lack|kind|sorts|type|types|example|reason|result|' +
+  'results|question|questions|problem|problems|idea|ideas|bit|bits|piece|pieces|line|lines|term|terms|job|work|' +
+  'mr|mrs|ms|dr|co|inc|ltd|corp|plc|llc|st|km|kg|mph|gb|tb|mb').split('|'))
+// A phrase's weight per extra word, and a lone common noun's: a reader's topics are mostly several words or names.
+const EXTRA_WORD_WEIGHT = 0.5
+const COMMON_NOUN_WEIGHT = 0.6
+const YEAR = /^(?:1\d{3}|20\d{2})$/u
+const MONTH = /^(?:January|February|March|April|May|June|July|August|September|October|November|December)$/u
 
 /**
  * Noun phrases are runs of adjectives then nouns ("wireless headphones", "battery life"). Every
@@ -64,11 +80,21 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
 
   checkpoint()
   return [...tallies.entries()]
-    .filter(([key, t]) => (covered.get(key) ?? 0) < t.count)
-    .map(([, t]) => t)
-    .sort((a, b) => b.count - a.count || b.norms.length - a.norms.length || a.first - b.first)
+    .filter(([key, t]) => (covered.get(key) ?? 0) < t.count && !(t.norms.length === 1 && GENERIC.has(t.norms[0] ?? '')))
+    .map(([, t]) => ({ t, weight: weightOf(t) }))
+    .sort((a, b) => b.weight - a.weight || b.t.count - a.t.count || b.t.norms.length - a.t.norms.length || a.t.first - b.t.first)
+    .map(({ t }) => t)
     .slice(0, max)
     .map(favouriteSurface)
+}
+
+/**
+ * How much a phrase looks like a topic: its count, more for each extra word once it is repeated
+ * ("battery life" twice outweighs "life" three times), less for a lone common noun ("share", "day").
+ */
+function weightOf (t: Tally): number {
+  if (t.norms.length >= 2) return t.count >= 2 ? t.count * (1 + EXTRA_WORD_WEIGHT * (t.norms.length - 1)) : t.count
+  return t.proper ? t.count : t.count * COMMON_NOUN_WEIGHT
 }
 
 /** Maximal runs of ADJ* (NOUN|PROPN)+, split where a common noun meets a name ("the poet | Lord Byron"). */
@@ -80,7 +106,14 @@ function chunks (tokens: readonly Token[]): Token[][] {
     if (run.length > 0) found.push(run)
     run = []
   }
-  for (const token of tokens) {
+  for (const [i, token] of tokens.entries()) {
+    // "Pixel 8 Pro", "Llama 2": a short number after a name, not a year or a day of a month, is part of it
+    const prev0 = run[run.length - 1]
+    if (token.type === 'number' && /^\d{1,4}$/u.test(token.text) && !YEAR.test(token.text) && prev0?.pos === 'PROPN' &&
+      !MONTH.test(prev0.text) && tokens[i - 1] === prev0) {
+      run.push({ ...token, pos: 'PROPN' })
+      continue
+    }
     // type 'word' leaves out wink's urls, emails, mentions and hashtags
     const usable = token.type === 'word' && !token.stopWord && LETTER.test(token.text) &&
       token.text.length > 1 && token.text.length <= MAX_WORD_CHARS
@@ -111,7 +144,7 @@ function count (tallies: Map<string, Tally>, text: string, words: readonly Token
   const key = norms.join(' ')
   let tally = tallies.get(key)
   if (tally === undefined) {
-    tally = { norms, first, count: 0, surfaces: new Map() }
+    tally = { norms, first, count: 0, surfaces: new Map(), proper: words.every((w) => w.pos === 'PROPN') }
     tallies.set(key, tally)
   }
   tally.count++
@@ -126,12 +159,14 @@ function favouriteSurface (tally: Tally): string {
   let best = ''
   let bestCount = 0
   for (const [surface, n] of tally.surfaces) {
-    if (n > bestCount) {
+    // a common noun phrase is written as in running text, not as a sentence's capitalised start
+    const count = !tally.proper && /^\p{Lu}\p{Ll}/u.test(surface) ? n / 2 : n
+    if (count > bestCount) {
       best = surface
-      bestCount = n
+      bestCount = count
     }
   }
-  return best
+  return !tally.proper && /^\p{Lu}\p{Ll}/u.test(best) ? best.charAt(0).toLowerCase() + best.slice(1) : best
 }
 
 function noop (): void {}
