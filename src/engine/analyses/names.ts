@@ -55,7 +55,7 @@ const LEADING = words('The|A|An|This|That|These|Those|Its|His|Her|Their|Our|My|Y
   'But|And|Or|If|When|While|After|Before|Since|Under|Over|During|Despite|Although|Though|Because|Unlike|Like|' +
   'According|Meanwhile|However|Still|Yet|Also|Then|Now|Today|Yesterday|Here|There|Some|Many|Most|All|Both|Each|' +
   'Every|Several|Few|Other|Another|Such|No|Not|So|To|Of|Why|How|What|Which|Who|Where|It|He|She|They|We|I|You|' +
-  'Last|Next|Former|Late|Young|Old|New|Dear|Even|Only|Just|Already|Once|Twice|Among|Amid|Against|Across|Through')
+  'Former|Even|Only|Just|Already|Once|Twice|Among|Amid|Against|Across|Through')
 // A run of only these is no name: "State", "Government", "Court".
 const GENERIC = words('State|States|Government|Court|Party|Group|Company|University|City|Council|Ministry|Department|' +
   'Office|Board|Committee|Commission|Agency|Service|Services|Bank|Minister|President|Premier|Chief|Executive|' +
@@ -408,6 +408,11 @@ function classify (t: Tokens, p: Piece): void {
     if (FIRST.has(lastWord)) { set('PERSON'); return }
     if (/^\p{Lu}\.$/u.test(t.words[p.first + 1] ?? '') || /^\p{Lu}\.$/u.test(firstWord)) { set('PERSON'); return }
     if (allCaps(t, p)) { set('ORG', true); return }
+    // "Activision Blizzard", "Ola Electric": with no known given name, an ordinary English word that is
+    // no known surname makes a company more likely than a person
+    for (let k = p.first; k < p.end; k++) {
+      if (isCommonWord(t.lower[k] ?? '') && !SURNAMES.has(t.words[k] ?? '')) { set('ORG', true); return }
+    }
     set('PERSON', true)
     return
   }

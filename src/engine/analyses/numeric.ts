@@ -160,6 +160,10 @@ const quantity: Rule = (t, i) => {
 
 const time: Rule = (t, i) => {
   const w = t.lower[i] ?? ''
+  if (w === 'the' && ['past', 'last', 'next', 'previous', 'coming', 'first'].includes(t.lower[i + 1] ?? '')) {
+    const e = numberEnd(t, i + 2)
+    if (e > i + 2 && TIME_UNITS.has(t.lower[e] ?? '')) return { label: 'TIME', first: i, end: e + 1 }
+  }
   if (t.types[i] === 'time') return { label: 'TIME', first: i, end: i + 1 + (CLOCK_SUFFIX.has(t.lower[i + 1] ?? '') ? 1 : 0) }
   if (CLOCK.test(w) || (/^\d{1,2}$/u.test(w) && CLOCK_SUFFIX.has(t.lower[i + 1] ?? '') && !['et', 'pt', 'local', 'hrs'].includes(t.lower[i + 1] ?? ''))) {
     let e = i + 1
@@ -211,6 +215,11 @@ const date: Rule = (t, i) => {
       }
     }
     // "the next day", "the following year", "the same week"
+    // "the past 24 hours": a span of hours is a time
+    if (['past', 'last', 'next', 'previous', 'coming'].includes(t.lower[i + 1] ?? '')) {
+      const e = numberEnd(t, i + 2)
+      if (e > i + 2 && TIME_UNITS.has(t.lower[e] ?? '')) return undefined
+    }
     if (['next', 'following', 'previous', 'same', 'whole', 'entire'].includes(t.lower[i + 1] ?? '') && DATE_UNITS.has(t.lower[i + 2] ?? '')) {
       return { label: 'DATE', first: i, end: i + 3 }
     }

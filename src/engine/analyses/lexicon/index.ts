@@ -1,5 +1,6 @@
 // The engine's word lists as sets and maps, built once per thread when the analyses load (a few milliseconds).
 import { createRequire } from 'node:module'
+import { MORE_FIRST_NAMES } from './first-names.js'
 import { CITIES, FIRST_NAMES, NAMES } from './generated.js'
 import { LANGUAGES, ONLY_LANGUAGES, norpNames } from './groups.js'
 import {
@@ -32,7 +33,7 @@ export const GAZETTEER: ReadonlyMap<string, GazetteerLabel> = (() => {
 /** The longest gazetteer name, in tokens, bounds the look-ahead. */
 export const GAZETTEER_MAX_TOKENS = 7
 
-export const FIRST = set(FIRST_NAMES)
+export const FIRST: ReadonlySet<string> = new Set([...split(FIRST_NAMES), ...split(MORE_FIRST_NAMES)])
 export const SURNAMES = set(NAMES)
 export const LANGUAGE_NAMES = set(LANGUAGES)
 
