@@ -42,7 +42,7 @@ export function ner (text: string): Entity[] {
  * bounded number of tokens ahead, so the whole is linear in the text.
  */
 export function nerOf (doc: Document, checkpoint: () => void = noop): Entity[] {
-  const t = tokensOf(doc)
+  const t = tokensOf(doc, checkpoint)
   checkpoint()
   const taken = new Uint8Array(t.length)
   const matches: Match[] = []

@@ -49,12 +49,13 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
   const text = doc.text
   const tallies = new Map<string, Tally>()
   // punctuation, and a sentence's end with it, breaks a run
+  // each step counts up to MAX_PHRASE_WORDS sub-phrases: a checkpoint every 16 steps is every few ms
   let n = 0
-  for (const chunk of chunks(doc.tokens)) {
-    if ((++n & 255) === 0) checkpoint()
+  for (const chunk of chunks(doc.tokens, checkpoint)) {
+    if ((++n & 15) === 0) checkpoint()
     for (let from = 0; from < chunk.length; from++) {
       // a chunk can be thousands of tokens long (a list of names, a text in another script)
-      if ((++n & 255) === 0) checkpoint()
+      if ((++n & 15) === 0) checkpoint()
       for (let to = from; to < Math.min(chunk.length, from + MAX_PHRASE_WORDS); to++) {
         const words = chunk.slice(from, to + 1)
         const last = words[words.length - 1]
@@ -98,7 +99,7 @@ function weightOf (t: Tally): number {
 }
 
 /** Maximal runs of ADJ* (NOUN|PROPN)+, split where a common noun meets a name ("the poet | Lord Byron"). */
-function chunks (tokens: readonly Token[]): Token[][] {
+function chunks (tokens: readonly Token[], checkpoint: () => void): Token[][] {
   const found: Token[][] = []
   let run: Token[] = []
   const flush = (): void => {
@@ -107,6 +108,7 @@ function chunks (tokens: readonly Token[]): Token[][] {
     run = []
   }
   for (const [i, token] of tokens.entries()) {
+    if ((i & 4095) === 0) checkpoint()
     // "Pixel 8 Pro", "Llama 2": a short number after a name, not a year or a day of a month, is part of it
     const prev0 = run[run.length - 1]
     if (token.type === 'number' && /^\d{1,4}$/u.test(token.text) && !YEAR.test(token.text) && prev0?.pos === 'PROPN' &&

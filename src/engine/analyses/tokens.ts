@@ -18,7 +18,7 @@ export interface Tokens {
   readonly length: number
 }
 
-export function tokensOf (doc: Document): Tokens {
+export function tokensOf (doc: Document, checkpoint: () => void = noop): Tokens {
   const n = doc.tokens.length
   const words: string[] = new Array(n)
   const lower: string[] = new Array(n)
@@ -35,6 +35,7 @@ export function tokensOf (doc: Document): Tokens {
   let pending = true
   let newLine = true
   for (let i = 0; i < n; i++) {
+    if ((i & 4095) === 0) checkpoint()
     const t = doc.tokens[i]
     if (t === undefined) continue
     words[i] = t.text
@@ -69,3 +70,5 @@ export function tokensOf (doc: Document): Tokens {
 export function joined (t: Tokens, i: number): boolean {
   return i > 0 && t.starts[i] === t.ends[i - 1]
 }
+
+function noop (): void {}
