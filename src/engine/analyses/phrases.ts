@@ -13,7 +13,8 @@ interface Tally {
   readonly norms: readonly string[]
   readonly first: number
   count: number
-  readonly surfaces: Map<string, number>
+  /** each occurrence's [start, end) offsets, flat: surfaces are cut only for the phrases returned */
+  readonly spans: number[]
   /** a name ("Udaan", "Pixel 8 Pro") rather than a common noun phrase */
   readonly proper: boolean
 }
@@ -53,16 +54,18 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
   let n = 0
   for (const chunk of chunks(doc.tokens, checkpoint)) {
     if ((++n & 15) === 0) checkpoint()
+    const norms = chunk.map(normOf)
     for (let from = 0; from < chunk.length; from++) {
       // a chunk can be thousands of tokens long (a list of names, a text in another script)
       if ((++n & 15) === 0) checkpoint()
+      let key = ''
       for (let to = from; to < Math.min(chunk.length, from + MAX_PHRASE_WORDS); to++) {
-        const words = chunk.slice(from, to + 1)
-        const last = words[words.length - 1]
-        const head = words[0]
+        key = to === from ? (norms[to] ?? '') : `${key} ${norms[to] ?? ''}`
+        const last = chunk[to]
+        const head = chunk[from]
         if (last === undefined || head === undefined || last.pos === 'ADJ') continue
         if (splitsName(chunk, from, to)) continue
-        count(tallies, text, words, head.start)
+        count(tallies, key, chunk, norms, from, to)
       }
     }
   }
@@ -86,7 +89,7 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
     .sort((a, b) => b.weight - a.weight || b.t.count - a.t.count || b.t.norms.length - a.t.norms.length || a.t.first - b.t.first)
     .map(({ t }) => t)
     .slice(0, max)
-    .map(favouriteSurface)
+    .map((t) => favouriteSurface(text, t))
 }
 
 /**
@@ -139,28 +142,34 @@ function splitsName (chunk: readonly Token[], from: number, to: number): boolean
   return (isName(from - 1) && isName(from)) || (isName(to) && isName(to + 1))
 }
 
-function count (tallies: Map<string, Tally>, text: string, words: readonly Token[], first: number): void {
-  // Common nouns by lemma ("note" and "notes"), names and adjectives as written, all lower case;
-  // wink keeps a sentence's full stop on an abbreviation ("Acme Corp."), so trailing dots go.
-  const norms = words.map((w) => (w.pos === 'NOUN' ? w.lemma : w.text.toLowerCase()).replace(/\.+$/u, ''))
-  const key = norms.join(' ')
+/** Common nouns by lemma ("note" and "notes"), names and adjectives as written, all lower case;
+ * wink keeps a sentence's full stop on an abbreviation ("Acme Corp."), so trailing dots go. */
+function normOf (w: Token): string {
+  return (w.pos === 'NOUN' ? w.lemma : w.text.toLowerCase()).replace(/\.+$/u, '')
+}
+
+function count (tallies: Map<string, Tally>, key: string, chunk: readonly Token[], norms: readonly string[], from: number, to: number): void {
   let tally = tallies.get(key)
   if (tally === undefined) {
-    tally = { norms, first, count: 0, surfaces: new Map(), proper: words.every((w) => w.pos === 'PROPN') }
+    let proper = true
+    for (let i = from; i <= to; i++) proper &&= chunk[i]?.pos === 'PROPN'
+    tally = { norms: norms.slice(from, to + 1), first: chunk[from]?.start ?? 0, count: 0, spans: [], proper }
     tallies.set(key, tally)
   }
   tally.count++
-  const start = words[0]?.start ?? 0
-  const end = words[words.length - 1]?.end ?? start
-  const surface = text.slice(start, end).replace(/\s+/gu, ' ')
-  tally.surfaces.set(surface, (tally.surfaces.get(surface) ?? 0) + 1)
+  tally.spans.push(chunk[from]?.start ?? 0, chunk[to]?.end ?? 0)
 }
 
-/** The most frequent way the text writes the phrase; the earliest on a tie (Map keeps insertion order). */
-function favouriteSurface (tally: Tally): string {
+/** The most frequent way the text writes the phrase; the earliest on a tie. */
+function favouriteSurface (text: string, tally: Tally): string {
+  const surfaces = new Map<string, number>()
+  for (let i = 0; i < tally.spans.length; i += 2) {
+    const surface = text.slice(tally.spans[i], tally.spans[i + 1]).replace(/\s+/gu, ' ')
+    surfaces.set(surface, (surfaces.get(surface) ?? 0) + 1)
+  }
   let best = ''
   let bestCount = 0
-  for (const [surface, n] of tally.surfaces) {
+  for (const [surface, n] of surfaces) {
     // a common noun phrase is written as in running text, not as a sentence's capitalised start
     const count = !tally.proper && /^\p{Lu}\p{Ll}/u.test(surface) ? n / 2 : n
     if (count > bestCount) {
