@@ -259,7 +259,9 @@ function splitRun (t: Tokens, first: number, end: number, headline: Uint8Array, 
     // an ordinary word capitalised only by its place: the first of a sentence, or any in a headline
     const uncertain = (i === start && (t.opens[i] ?? false)) || headline[i] === 1
     const numbered = PREFIX_LABELS[w] !== undefined && t.types[i + 1] === 'number'
-    if (uncertain && !numbered && isOrdinary(t, i, midCaps) && !GAZETTEER.has(keyOf(t, i, end))) {
+    // "Acme Corp paid": an ordinary word that a head word follows is a name's start
+    const headed = end - i >= 2 && i === start && !(headline[i] === 1) && isHead((t.words[end - 1] ?? '').replace(/\.$/u, ''))
+    if (uncertain && !numbered && !headed && isOrdinary(t, i, midCaps) && !GAZETTEER.has(keyOf(t, i, end))) {
       flush(i)
       start = i + 1
       continue
