@@ -25,7 +25,8 @@ t.test('a biography yields its person, organisation, place and date with spaCy l
     ['PERSON', 'Ada Lovelace'],
     ['DATE', '10 December 1815'],
     ['GPE', 'London'],
-    ['PERSON', 'Lord Byron'],
+    // OntoNotes leaves titles out of a name: "Lord" is one
+    ['PERSON', 'Byron'],
     ['DATE', '1833'],
     ['PERSON', 'Charles Babbage'],
     ['ORG', 'University of London'],

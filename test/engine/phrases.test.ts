@@ -65,3 +65,18 @@ t.test('a name is counted whole, never as its first or last name alone', async (
   t.equal(phrases[0], 'Ada Lovelace')
   t.notOk(phrases.includes('Ada') || phrases.includes('Lovelace'), JSON.stringify(phrases))
 })
+
+t.test('a name with a letter beyond Latin-1 is counted whole', async (t) => {
+  // the engine before this cut "Skłodowska" at "ł" into "Maria Sk" and "odowska"
+  const phrases = mostCommonPhrases('Maria Skłodowska taught. Maria Skłodowska wrote. Everyone admired Maria Skłodowska.', 3)
+  t.equal(phrases[0], 'Maria Skłodowska', JSON.stringify(phrases))
+})
+
+t.test('repeated multi-word topics come before generic single nouns', async (t) => {
+  const text = 'The share price rose on the day. Battery storage is the topic. Battery storage costs fell this year, ' +
+    'and the share of battery storage in new capacity grew. The deal and the day and the year were forgettable; ' +
+    'a share is a share, a day is a day, a deal is a deal.'
+  const phrases = mostCommonPhrases(text, 3)
+  t.equal(phrases[0], 'battery storage', JSON.stringify(phrases))
+  for (const generic of ['share', 'deal', 'day', 'year']) t.notOk(phrases.includes(generic), `not "${generic}"`)
+})

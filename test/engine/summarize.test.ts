@@ -49,3 +49,25 @@ t.test('line breaks inside a chosen sentence become single spaces', async (t) =>
   const text = 'The engine reads\nthe whole text quickly. Short one. The engine then\n  returns the engine summary text.'
   t.notMatch(summarize(text, { sentences: 2 }), /\n| {2}/u)
 })
+
+t.test('a news page\'s headline, byline, dateline and photo caption stay out of the summary, single-spaced', async (t) => {
+  const page = [
+    'Acme Cuts 1,200 Jobs as Robot Demand Slows',
+    '',
+    'By Jane Doe, industry correspondent',
+    '',
+    'Chicago, 3 March 2024',
+    '',
+    'Acme Corp said on Tuesday that it will cut 1,200 jobs as demand for its industrial robots slows.  The company reported a 15% drop in revenue.',
+    'Most of the job cuts will fall on the robot factory in Munich, which employs 3,000 people.',
+    '',
+    'Photo: Robots on the assembly line at the Acme factory in Munich on Monday. (Reuters)',
+    '',
+    'Union leaders in Germany criticised the job cuts and called for talks with Acme about the robot factory.',
+    'Analysts said the robot market could recover next year.'
+  ].join('\n')
+  const summary = summarize(page)
+  for (const excluded of ['Acme Cuts', 'By Jane Doe', 'Chicago, 3 March', 'Photo:', '(Reuters)']) t.notOk(summary.includes(excluded), `no "${excluded}"`)
+  t.notMatch(summary, /\s{2}|\n/u, 'single spaces only')
+  t.match(summary, /^Acme Corp said on Tuesday/u)
+})

@@ -23,15 +23,15 @@ export type AnalysisBodies = { [K in AnalysisKind]?: object }
 export function analyse (text: string, kinds: readonly AnalysisKind[], opts: AnalyseOptions = {}): AnalysisBodies {
   const checkpoint = opts.checkpoint ?? noop
   checkpoint()
-  const doc = readDocument(text)
+  const doc = readDocument(text, checkpoint)
   const out: AnalysisBodies = {}
   for (const kind of kinds) {
     checkpoint()
     switch (kind) {
-      case 'summarize': out.summarize = { summary: summarizeDocument(doc) }; break
-      case 'ner': out.ner = { ner: nerOf(doc) }; break
+      case 'summarize': out.summarize = { summary: summarizeDocument(doc, {}, checkpoint) }; break
+      case 'ner': out.ner = { ner: nerOf(doc, checkpoint) }; break
       // the space in the key is the contract's
-      case 'most_common_phrases': out.most_common_phrases = { 'most common phrases': mostCommonPhrasesOf(doc, opts.maxPhrases ?? DEFAULT_MAX_PHRASES) }; break
+      case 'most_common_phrases': out.most_common_phrases = { 'most common phrases': mostCommonPhrasesOf(doc, opts.maxPhrases ?? DEFAULT_MAX_PHRASES, checkpoint) }; break
     }
   }
   return out

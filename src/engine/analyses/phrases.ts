@@ -13,8 +13,25 @@ interface Tally {
   readonly norms: readonly string[]
   readonly first: number
   count: number
-  readonly surfaces: Map<string, number>
+  /** each occurrence's [start, end) offsets, flat: surfaces are cut only for the phrases returned */
+  readonly spans: number[]
+  /** a name ("Udaan", "Pixel 8 Pro") rather than a common noun phrase */
+  readonly proper: boolean
 }
+
+// Nouns too general to be a text's topic on their own, and the scales and units amounts leave behind.
+const GENERIC = new Set(('year|years|day|days|week|weeks|month|months|decade|decades|century|centuries|time|times|' +
+  'today|people|person|way|ways|thing|things|part|parts|number|numbers|lot|lots|kind|sort|end|start|bn|m|mn|k|tn|' +
+  'crore|lakh|per|cent|percent|rupees|dollars|pounds|euros|yen|yuan|share|deal|deals|place|case|point|fact|' +
+  'issue|world|group|side|area|level|rest|half|hour|hours|minute|minutes|morning|evening|night|week|weekend|' +
+  'others|something|anything|nothing|everything|one|ones|use|lack|kind|sorts|type|types|example|reason|result|' +
+  'results|question|questions|problem|problems|idea|ideas|bit|bits|piece|pieces|line|lines|term|terms|job|work|' +
+  'mr|mrs|ms|dr|co|inc|ltd|corp|plc|llc|st|km|kg|mph|gb|tb|mb').split('|'))
+// A phrase's weight per extra word, and a lone common noun's: a reader's topics are mostly several words or names.
+const EXTRA_WORD_WEIGHT = 0.5
+const COMMON_NOUN_WEIGHT = 0.6
+const YEAR = /^(?:1\d{3}|20\d{2})$/u
+const MONTH = /^(?:January|February|March|April|May|June|July|August|September|October|November|December)$/u
 
 /**
  * Noun phrases are runs of adjectives then nouns ("wireless headphones", "battery life"). Every
@@ -28,27 +45,36 @@ export function mostCommonPhrases (text: string, max: number = DEFAULT_MAX_PHRAS
 }
 
 /** The same, from a document already read (the three analyses of one text share it). */
-export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PHRASES): string[] {
+export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PHRASES, checkpoint: () => void = noop): string[] {
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`)
   const text = doc.text
   const tallies = new Map<string, Tally>()
   // punctuation, and a sentence's end with it, breaks a run
-  for (const chunk of chunks(doc.tokens)) {
+  // each step counts up to MAX_PHRASE_WORDS sub-phrases: a checkpoint every 16 steps is every few ms
+  let n = 0
+  for (const chunk of chunks(doc.tokens, checkpoint)) {
+    if ((++n & 15) === 0) checkpoint()
+    const norms = chunk.map(normOf)
     for (let from = 0; from < chunk.length; from++) {
+      // a chunk can be thousands of tokens long (a list of names, a text in another script)
+      if ((++n & 15) === 0) checkpoint()
+      let key = ''
       for (let to = from; to < Math.min(chunk.length, from + MAX_PHRASE_WORDS); to++) {
-        const words = chunk.slice(from, to + 1)
-        const last = words[words.length - 1]
-        const head = words[0]
+        key = to === from ? (norms[to] ?? '') : `${key} ${norms[to] ?? ''}`
+        const last = chunk[to]
+        const head = chunk[from]
         if (last === undefined || head === undefined || last.pos === 'ADJ') continue
         if (splitsName(chunk, from, to)) continue
-        count(tallies, text, words, head.start)
+        count(tallies, key, chunk, norms, from, to)
       }
     }
   }
 
   // Counts only shrink as a phrase grows, so comparing with the phrases one word longer suffices.
+  checkpoint()
   const covered = new Map<string, number>()
   for (const t of tallies.values()) {
+    if ((++n & 1023) === 0) checkpoint()
     if (t.norms.length < 2) continue
     for (const sub of [t.norms.slice(1), t.norms.slice(0, -1)]) {
       const key = sub.join(' ')
@@ -56,16 +82,27 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
     }
   }
 
+  checkpoint()
   return [...tallies.entries()]
-    .filter(([key, t]) => (covered.get(key) ?? 0) < t.count)
-    .map(([, t]) => t)
-    .sort((a, b) => b.count - a.count || b.norms.length - a.norms.length || a.first - b.first)
+    .filter(([key, t]) => (covered.get(key) ?? 0) < t.count && !(t.norms.length === 1 && GENERIC.has(t.norms[0] ?? '')))
+    .map(([, t]) => ({ t, weight: weightOf(t) }))
+    .sort((a, b) => b.weight - a.weight || b.t.count - a.t.count || b.t.norms.length - a.t.norms.length || a.t.first - b.t.first)
+    .map(({ t }) => t)
     .slice(0, max)
-    .map(favouriteSurface)
+    .map((t) => favouriteSurface(text, t))
+}
+
+/**
+ * How much a phrase looks like a topic: its count, more for each extra word once it is repeated
+ * ("battery life" twice outweighs "life" three times), less for a lone common noun ("share", "day").
+ */
+function weightOf (t: Tally): number {
+  if (t.norms.length >= 2) return t.count >= 2 ? t.count * (1 + EXTRA_WORD_WEIGHT * (t.norms.length - 1)) : t.count
+  return t.proper ? t.count : t.count * COMMON_NOUN_WEIGHT
 }
 
 /** Maximal runs of ADJ* (NOUN|PROPN)+, split where a common noun meets a name ("the poet | Lord Byron"). */
-function chunks (tokens: readonly Token[]): Token[][] {
+function chunks (tokens: readonly Token[], checkpoint: () => void): Token[][] {
   const found: Token[][] = []
   let run: Token[] = []
   const flush = (): void => {
@@ -73,7 +110,15 @@ function chunks (tokens: readonly Token[]): Token[][] {
     if (run.length > 0) found.push(run)
     run = []
   }
-  for (const token of tokens) {
+  for (const [i, token] of tokens.entries()) {
+    if ((i & 4095) === 0) checkpoint()
+    // "Pixel 8 Pro", "Llama 2": a short number after a name, not a year or a day of a month, is part of it
+    const prev0 = run[run.length - 1]
+    if (token.type === 'number' && /^\d{1,4}$/u.test(token.text) && !YEAR.test(token.text) && prev0?.pos === 'PROPN' &&
+      !MONTH.test(prev0.text) && tokens[i - 1] === prev0) {
+      run.push({ ...token, pos: 'PROPN' })
+      continue
+    }
     // type 'word' leaves out wink's urls, emails, mentions and hashtags
     const usable = token.type === 'word' && !token.stopWord && LETTER.test(token.text) &&
       token.text.length > 1 && token.text.length <= MAX_WORD_CHARS
@@ -97,32 +142,42 @@ function splitsName (chunk: readonly Token[], from: number, to: number): boolean
   return (isName(from - 1) && isName(from)) || (isName(to) && isName(to + 1))
 }
 
-function count (tallies: Map<string, Tally>, text: string, words: readonly Token[], first: number): void {
-  // Common nouns by lemma ("note" and "notes"), names and adjectives as written, all lower case;
-  // wink keeps a sentence's full stop on an abbreviation ("Acme Corp."), so trailing dots go.
-  const norms = words.map((w) => (w.pos === 'NOUN' ? w.lemma : w.text.toLowerCase()).replace(/\.+$/u, ''))
-  const key = norms.join(' ')
+/** Common nouns by lemma ("note" and "notes"), names and adjectives as written, all lower case;
+ * wink keeps a sentence's full stop on an abbreviation ("Acme Corp."), so trailing dots go. */
+function normOf (w: Token): string {
+  return (w.pos === 'NOUN' ? w.lemma : w.text.toLowerCase()).replace(/\.+$/u, '')
+}
+
+function count (tallies: Map<string, Tally>, key: string, chunk: readonly Token[], norms: readonly string[], from: number, to: number): void {
   let tally = tallies.get(key)
   if (tally === undefined) {
-    tally = { norms, first, count: 0, surfaces: new Map() }
+    let proper = true
+    for (let i = from; i <= to; i++) proper &&= chunk[i]?.pos === 'PROPN'
+    tally = { norms: norms.slice(from, to + 1), first: chunk[from]?.start ?? 0, count: 0, spans: [], proper }
     tallies.set(key, tally)
   }
   tally.count++
-  const start = words[0]?.start ?? 0
-  const end = words[words.length - 1]?.end ?? start
-  const surface = text.slice(start, end).replace(/\s+/gu, ' ')
-  tally.surfaces.set(surface, (tally.surfaces.get(surface) ?? 0) + 1)
+  tally.spans.push(chunk[from]?.start ?? 0, chunk[to]?.end ?? 0)
 }
 
-/** The most frequent way the text writes the phrase; the earliest on a tie (Map keeps insertion order). */
-function favouriteSurface (tally: Tally): string {
+/** The most frequent way the text writes the phrase; the earliest on a tie. */
+function favouriteSurface (text: string, tally: Tally): string {
+  const surfaces = new Map<string, number>()
+  for (let i = 0; i < tally.spans.length; i += 2) {
+    const surface = text.slice(tally.spans[i], tally.spans[i + 1]).replace(/\s+/gu, ' ')
+    surfaces.set(surface, (surfaces.get(surface) ?? 0) + 1)
+  }
   let best = ''
   let bestCount = 0
-  for (const [surface, n] of tally.surfaces) {
-    if (n > bestCount) {
+  for (const [surface, n] of surfaces) {
+    // a common noun phrase is written as in running text, not as a sentence's capitalised start
+    const count = !tally.proper && /^\p{Lu}\p{Ll}/u.test(surface) ? n / 2 : n
+    if (count > bestCount) {
       best = surface
-      bestCount = n
+      bestCount = count
     }
   }
-  return best
+  return !tally.proper && /^\p{Lu}\p{Ll}/u.test(best) ? best.charAt(0).toLowerCase() + best.slice(1) : best
 }
+
+function noop (): void {}

@@ -24,20 +24,26 @@ export function summarize (text: string, opts: SummarizeOptions = {}): string {
 }
 
 /** The same, from a document already read (the three analyses of one text share it). */
-export function summarizeDocument (doc: Document, opts: SummarizeOptions = {}): string {
+export function summarizeDocument (doc: Document, opts: SummarizeOptions = {}, checkpoint: () => void = noop): string {
   if (opts.sentences !== undefined && (!Number.isInteger(opts.sentences) || opts.sentences < 1)) {
     throw new RangeError(`sentences must be a positive integer, got ${opts.sentences}`)
   }
-  const all = doc.sentences
-  if (all.length <= 1) return doc.text.trim()
+  // headlines, bylines, datelines and photo captions are not what a summary repeats
+  const prose = doc.sentences.filter((span) => isProse(doc, span))
+  const all = prose.length > 0 ? prose : doc.sentences
+  if (all.length <= 1) return all.length === 1 && all[0] !== undefined ? clean(doc, all[0]) : doc.text.trim().replace(/\s+/gu, ' ')
   const keep = opts.sentences ?? Math.min(DEFAULT_MAX_SENTENCES, Math.max(1, Math.round(all.length * SHARE)))
   if (keep >= all.length) return all.map((s) => clean(doc, s)).join(' ')
 
   const weights = wordWeights(doc)
+  checkpoint()
   const long = all.filter((s) => wordCount(doc, s) >= MIN_WORDS)
   const candidates = long.length >= keep ? long : all
   const ranked = candidates
-    .map((span) => ({ span, text: clean(doc, span), score: score(doc, span, weights) }))
+    .map((span, i) => {
+      if ((i & 255) === 0) checkpoint()
+      return { span, text: clean(doc, span), score: score(doc, span, weights) }
+    })
     // stable sort: an earlier sentence wins a tie
     .sort((a, b) => b.score - a.score)
   // a sentence repeated in the text (boilerplate, quotes) is worth one place
@@ -47,6 +53,19 @@ export function summarizeDocument (doc: Document, opts: SummarizeOptions = {}): 
     if (!chosen.has(c.text)) chosen.set(c.text, c.span)
   }
   return [...chosen].sort(([, a], [, b]) => a.first - b.first).map(([sentence]) => sentence).join(' ')
+}
+
+const CAPTION = /^(?:photo(?:graph)?|picture|pictured|image|caption|credit|illustration|source|video|watch|listen|read more|related|advertisement|file photo|top)\b\s*[:|—-]/iu
+const BYLINE = /^by\s+\p{Lu}/u
+const CLOSED = /[.!?…]["'’”)\]]*$/u
+
+/** A sentence a reader would call prose: closed by its punctuation, not a caption, not a byline. */
+function isProse (doc: Document, span: Span): boolean {
+  const text = clean(doc, span)
+  if (!CLOSED.test(text)) return false
+  if (CAPTION.test(text) || /^\(?(?:photo|picture|image)s?\b/iu.test(text)) return false
+  if (BYLINE.test(text) && text.split(' ').length <= 12) return false
+  return true
 }
 
 function isContent (doc: Document, i: number): boolean {
@@ -89,5 +108,7 @@ function wordCount (doc: Document, span: Span): number {
 
 /** The sentence as written, with line breaks and runs of spaces inside it made single spaces. */
 function clean (doc: Document, span: Span): string {
-  return spanText(doc, span).replace(/\s+/gu, ' ')
+  return spanText(doc, span).replace(/\s+/gu, ' ').trim()
 }
+
+function noop (): void {}
