@@ -14,6 +14,7 @@ import upstream from './plugins/upstream.js'
 import redis from './plugins/redis.js'
 import cache from './plugins/cache.js'
 import analyzer from './plugins/analyzer.js'
+import readiness from './plugins/readiness.js'
 import metrics from './plugins/metrics.js'
 import analyzeRoute from './routes/analyze.js'
 import healthRoutes from './routes/health.js'
@@ -74,6 +75,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(upstream, { dispatcher: opts.dispatcher })
   await app.register(cache)
   await app.register(analyzer)
+  await app.register(readiness)
   await app.register(metrics)
   await app.register(analyzeRoute)
   await app.register(healthRoutes)

@@ -55,6 +55,7 @@ export const configSchema = {
     BREAKER_HALF_OPEN_AFTER_MS: { type: 'integer', default: 5000, minimum: 1, maximum: 3_600_000 },
     MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', default: 1000, minimum: 0, maximum: 600_000 },
     SHUTDOWN_GRACE_MS: { type: 'integer', default: 10_000, minimum: 0, maximum: 600_000 },
+    SHUTDOWN_DELAY_MS: { type: 'integer', default: 0, minimum: 0, maximum: 600_000 },
     ENGINE_MAX_PHRASES: { type: 'integer', default: 5, minimum: 1, maximum: 100 },
     METRICS: { type: 'boolean', default: true },
     CORS_ORIGINS: { type: 'string', default: '', pattern: '^\\s*(\\*|(https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*))?\\s*$' },
@@ -93,7 +94,10 @@ export interface Config {
   BREAKER_WINDOW_MS: number
   BREAKER_HALF_OPEN_AFTER_MS: number
   MAX_EVENT_LOOP_DELAY_MS: number
+  /** On SIGTERM, the time in-flight requests get to finish once the service stops accepting, in ms. */
   SHUTDOWN_GRACE_MS: number
+  /** On SIGTERM, how long the service stays up and serving while readiness says 503 (draining), in ms. */
+  SHUTDOWN_DELAY_MS: number
   ENGINE_MAX_PHRASES: number
   /** Serve Prometheus metrics on GET /metrics. */
   METRICS: boolean

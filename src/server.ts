@@ -1,4 +1,5 @@
 // The process: logger options, listen, and graceful shutdown on signals. Everything else is in app.ts.
+import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import type { DestinationStream, Logger } from 'pino'
@@ -45,9 +46,17 @@ const { logger, flush } = createLogger(logConfig)
 const app = await buildApp({ env: process.env, logger }).catch(exitOnConfigError)
 const config = app.config
 
-closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
-  if (err !== undefined) logger.error({ err }, 'shutting down after an uncaught error')
-  else logger.info({ signal }, 'shutting down: finishing in-flight requests')
+// The way orchestrators need it: first not ready (still serving) for SHUTDOWN_DELAY_MS, so the endpoint
+// is taken out of rotation before connections are refused; then stop accepting and finish what is in
+// flight within SHUTDOWN_GRACE_MS.
+closeWithGrace({ delay: config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
+  if (err !== undefined) {
+    logger.error({ err }, 'shutting down after an uncaught error')
+  } else if (config.SHUTDOWN_DELAY_MS > 0) {
+    app.readiness.drain()
+    await sleep(config.SHUTDOWN_DELAY_MS)
+  }
+  if (err === undefined) logger.info({ signal }, 'shutting down: finishing in-flight requests')
   await app.close()
   logger.info('closed')
   flush()

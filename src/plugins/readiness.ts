@@ -1,0 +1,41 @@
+// Readiness for orchestrators: draining on SIGTERM, the embedded engine's state, the circuits; and what to report beside it.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { partNames } from '../parts.js'
+
+export type NotReadyReason = 'draining' | 'engine-down' | 'circuits-open'
+
+export interface Readiness {
+  /** Set once draining began: ready answers 503 while requests are still served. */
+  readonly draining: boolean
+  /** Starts draining (server.ts, on SIGTERM, SHUTDOWN_DELAY_MS before it stops accepting). */
+  drain (): void
+  /** Why the service should receive no traffic now; empty when ready. */
+  reasons (): NotReadyReason[]
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness
+  }
+}
+
+export default fp(async function readiness (app: FastifyInstance) {
+  let draining = false
+  const { guards } = app.upstream
+  app.decorate('readiness', {
+    get draining () { return draining },
+    drain () {
+      if (!draining) app.log.info({ delayMs: app.config.SHUTDOWN_DELAY_MS }, 'draining: readiness answers 503, requests are still served')
+      draining = true
+    },
+    reasons () {
+      const out: NotReadyReason[] = []
+      if (draining) out.push('draining')
+      if (app.engine !== undefined && app.engine.pid === undefined) out.push('engine-down')
+      // Every circuit open: nothing this replica can serve needs the upstream less than a peer would.
+      if (partNames.every((p) => guards[p].circuitState === 'open')) out.push('circuits-open')
+      return out
+    },
+  })
+}, { name: 'readiness', dependencies: ['@fastify/env', 'engine', 'upstream'] })
