@@ -39,8 +39,9 @@ export class RedisLink {
       connectTimeout: Math.max(500, opts.commandTimeoutMs * 10),
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      // Reconnect quickly at first, then every 2 s; never give up.
-      retryStrategy: (attempt) => Math.min(2000, 50 * 2 ** Math.min(attempt, 6)),
+      // Reconnect quickly at first, then twice a second, never giving up: while a replica is still away,
+      // it works from its local share, uncounted by the others, so every replica should return promptly.
+      retryStrategy: (attempt) => Math.min(500, 50 * 2 ** Math.min(attempt, 4)),
     }
     this.client = new Redis(opts.url, options)
     this.client.on('ready', () => {

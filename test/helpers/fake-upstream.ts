@@ -8,7 +8,8 @@ export const ENDPOINTS = ['summarize', 'ner', 'most_common_phrases'] as const
 export type EndpointName = typeof ENDPOINTS[number]
 
 export type Behaviour =
-  | { kind: 'ok', delayMs?: number, body?: unknown }
+  /** `limit`: answer 429 (without Retry-After) while more than this many calls are in flight, this one included. */
+  | { kind: 'ok', delayMs?: number, body?: unknown, limit?: number }
   | { kind: 'status', status: number, body?: string, contentType?: string, headers?: Record<string, string>, delayMs?: number }
   | { kind: 'html', status?: number }
   | { kind: 'broken-json' }
@@ -27,6 +28,8 @@ export interface RecordedCall {
   endpoint: EndpointName
   headers: IncomingHttpHeaders
   body: string
+  /** performance.now() when the call arrived. */
+  at: number
 }
 
 export interface FakeUpstream {
@@ -36,6 +39,10 @@ export interface FakeUpstream {
   readonly calls: RecordedCall[]
   readonly inFlight: number
   readonly maxInFlight: number
+  /** Calls answered 429 because more than a behaviour's `limit` were in flight. */
+  readonly overloaded: number
+  /** Restarts the in-flight high-water mark from what is in flight now. */
+  resetMax (): void
   /** Timers the fake itself has pending (delayed answers, trickled bodies). */
   readonly pendingTimers: number
   /** Scripts an endpoint: each call takes the next behaviour; the last one repeats. */
@@ -62,6 +69,7 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
   const timers = new Set<NodeJS.Timeout>()
   let inFlight = 0
   let maxInFlight = 0
+  let overloaded = 0
 
   const later = (ms: number, fn: () => void): void => {
     const t = setTimeout(() => { timers.delete(t); fn() }, ms)
@@ -75,7 +83,7 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
       const endpoint = ENDPOINTS.find((e) => req.url?.endsWith(`/${e}`))
       const body = Buffer.concat(chunks).toString('utf8')
       if (endpoint === undefined) return json(res, 404, { error: 'not found' })
-      calls.push({ endpoint, headers: req.headers, body })
+      calls.push({ endpoint, headers: req.headers, body, at: performance.now() })
       inFlight++
       maxInFlight = Math.max(maxInFlight, inFlight)
       let settled = false
@@ -83,6 +91,11 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
       res.on('close', settle)
       const queue = scripts.get(endpoint) ?? []
       const behaviour = (queue.length > 1 ? queue.shift() : queue[0]) ?? { kind: 'ok' }
+      if (behaviour.kind === 'ok' && behaviour.limit !== undefined && inFlight > behaviour.limit) {
+        overloaded++
+        json(res, 429, { error: 'too many calls in flight' })
+        return
+      }
       act(behaviour, endpoint, req, res, body, later)
     })
   })
@@ -112,6 +125,8 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
     calls,
     get inFlight () { return inFlight },
     get maxInFlight () { return maxInFlight },
+    get overloaded () { return overloaded },
+    resetMax () { maxInFlight = inFlight },
     get pendingTimers () { return timers.size },
     script (endpoint, ...behaviours) {
       for (const e of endpoint === '*' ? ENDPOINTS : [endpoint]) scripts.set(e, [...behaviours])
