@@ -12,6 +12,9 @@ function envMs (name, fallback) {
 }
 
 const baseLatencyMs = envMs('UPSTREAM_LATENCY_MS', 20)
+// An upstream that is overloaded past a point: more than this many calls in flight are answered 429 at
+// once (no Retry-After), as a paid API with a concurrency cap does. 0: no cap.
+const maxInFlight429 = envMs('UPSTREAM_MAX_IN_FLIGHT', 0)
 
 // Bodies are built once: the fake must cost as little CPU as possible, since it shares the machine with the target.
 /** @type {Record<string, { latencyMs: number, body: Buffer }>} */
@@ -44,6 +47,7 @@ let inFlight = 0
 let maxInFlight = 0
 let calls = 0
 let unauthorized = 0
+let refused = 0
 
 /** @param {http.ServerResponse} res @param {number} status @param {unknown} value */
 function sendJson (res, status, value) {
@@ -54,12 +58,13 @@ function sendJson (res, status, value) {
 
 const server = http.createServer((req, res) => {
   const url = req.url ?? '/'
-  if (url === '/__stats') return sendJson(res, 200, { inFlight, maxInFlight, calls, unauthorized })
+  if (url === '/__stats') return sendJson(res, 200, { inFlight, maxInFlight, calls, unauthorized, refused })
   if (url === '/__reset' && req.method === 'POST') {
     // The high-water mark restarts from what is in flight now, not from zero, so a straggler is not lost.
     maxInFlight = inFlight
     calls = 0
     unauthorized = 0
+    refused = 0
     return sendJson(res, 200, { ok: true })
   }
   const endpoint = endpoints[url.slice(url.lastIndexOf('/') + 1)]
@@ -73,6 +78,11 @@ const server = http.createServer((req, res) => {
     return sendJson(res, 401, { error: 'missing apikey' })
   }
   calls++
+  if (maxInFlight429 > 0 && inFlight >= maxInFlight429) {
+    refused++
+    req.resume()
+    return sendJson(res, 429, { error: 'too many calls in flight' })
+  }
   if (++inFlight > maxInFlight) maxInFlight = inFlight
   let done = false
   const finish = () => {

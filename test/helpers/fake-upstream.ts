@@ -88,6 +88,8 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
       maxInFlight = Math.max(maxInFlight, inFlight)
       let settled = false
       const settle = (): void => { if (!settled) { settled = true; inFlight-- } }
+      // In flight as the upstream sees it: from the request's arrival until its answer is written (or the call is cut).
+      res.on('finish', settle)
       res.on('close', settle)
       const queue = scripts.get(endpoint) ?? []
       const behaviour = (queue.length > 1 ? queue.shift() : queue[0]) ?? { kind: 'ok' }

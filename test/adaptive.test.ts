@@ -1,0 +1,71 @@
+// The adaptive limit: against an upstream that refuses (429) whatever exceeds K calls in flight, the ceiling settles near K.
+import t from 'tap'
+import type { Test } from 'tap'
+import { AdaptiveLimiter } from '../src/upstream/adaptive.js'
+import { Semaphore } from '../src/upstream/semaphore.js'
+import { build } from './helpers/build.js'
+import type { Built } from './helpers/build.js'
+
+const K = 8
+let sent = 0
+
+/** Runs `total` single-part requests, `concurrency` at a time; the upstream's 429 share after the first `warmup`. */
+async function drive (built: Built, total: number, concurrency: number, warmup: number): Promise<{ share: number, calls: number, statuses: Map<number, number> }> {
+  let next = 0
+  let mark: { calls: number, overloaded: number } | undefined
+  const statuses = new Map<number, number>()
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) {
+      if (next++ === warmup) mark = { calls: built.upstream.calls.length, overloaded: built.upstream.overloaded }
+      const res = await built.analyze({ text: `Adaptive text ${++sent}.`, parts: ['summary'] })
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
+    }
+  }))
+  const calls = built.upstream.calls.length - mark!.calls
+  return { share: (built.upstream.overloaded - mark!.overloaded) / calls, calls, statuses }
+}
+
+async function against (t: Test, adaptive: boolean) {
+  const built = await build(t, { UPSTREAM_CONCURRENCY: 64, UPSTREAM_ADAPTIVE: adaptive, REQUEST_TIMEOUT_MS: 30_000, UPSTREAM_RETRY_BUDGET_RATIO: 1, CACHE: false })
+  built.upstream.script('*', { kind: 'ok', delayMs: 20, limit: K })
+  return { built, result: await drive(built, 1200, 96, 300) }
+}
+
+t.test(`with the adaptive limit, the share of 429s stays under 5 % once warmed up (upstream limit K = ${K}, configured 64)`, async (t) => {
+  const { built, result } = await against(t, true)
+  t.ok(result.share < 0.05, `${(result.share * 100).toFixed(1)} % of ${result.calls} calls were refused`)
+  const ceiling = built.app.upstream.limits.adaptive!.ceiling
+  t.ok(ceiling >= K / 2 && ceiling <= K + 2, `the ceiling settled near K (${ceiling})`)
+  // A request whose three attempts all met a refusal fails; that must stay rare.
+  t.ok((result.statuses.get(200) ?? 0) >= 1188, `${result.statuses.get(200)} of 1200 requests were served`)
+})
+
+t.test('without it, the upstream refuses a much larger share', async (t) => {
+  const { result } = await against(t, false)
+  t.ok(result.share > 0.15, `${(result.share * 100).toFixed(1)} % of ${result.calls} calls were refused`)
+})
+
+t.test('the ceiling falls by a factor on overload at most once per call time, rises by one per three ceilings of successes, and ignores abandoned calls', async (t) => {
+  let clock = 0
+  const limiter = new AdaptiveLimiter(new Semaphore(100), 16, () => clock)
+  const call = async (outcome: 'ok' | 'overload' | 'dropped' | 'failed', ms = 0): Promise<void> => {
+    const permit = limiter.tryAcquire()!
+    clock += ms
+    permit.release(outcome)
+  }
+  await call('ok', 5)
+  t.equal(limiter.ceiling, 16, 'never above the configured limit')
+  await call('overload')
+  t.equal(limiter.ceiling, 11, '16 x 0.7')
+  await call('overload')
+  t.equal(limiter.ceiling, 11, 'a second refusal from the same moment counts once')
+  clock += 10
+  await call('overload')
+  t.equal(limiter.ceiling, 7, 'after a call time, it counts again')
+  for (let i = 0; i < 20; i++) await call('dropped')
+  for (let i = 0; i < 20; i++) await call('failed')
+  t.equal(limiter.ceiling, 7, 'abandoned and failed calls say nothing of load')
+  for (let i = 0; i < 23; i++) await call('ok')
+  t.equal(limiter.ceiling, 8, 'three ceilings of successes add one')
+  t.equal(limiter.stats().limit, 8)
+})
