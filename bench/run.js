@@ -28,7 +28,7 @@ const list = (name, fallback) => (process.env[name] || fallback).split(',').map(
 
 const config = {
   scenarios: list('BENCH_SCENARIOS', defaultScenarios.join(',')).filter((n) => n !== 'none').map(scenario),
-  targets: list('BENCH_TARGETS', 'service,floor,constant'),
+  targets: list('BENCH_TARGETS', 'service,floor,constant,local'),
   rounds: Math.max(1, Math.round(num('BENCH_ROUNDS', 5))),
   durationS: num('BENCH_DURATION_S', 5),
   warmupS: num('BENCH_WARMUP_S', 3),
@@ -44,7 +44,7 @@ const config = {
   out: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(benchDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
   keepLogs: process.env.BENCH_KEEP_LOGS === '1'
 }
-for (const t of config.targets) if (t !== 'service' && t !== 'floor' && t !== 'constant') throw new Error(`BENCH_TARGETS: unknown target ${t}; use service, floor and/or constant`)
+for (const t of config.targets) if (!['service', 'floor', 'constant', 'local'].includes(t)) throw new Error(`BENCH_TARGETS: unknown target ${t}; use service, floor, constant and/or local`)
 
 /** @type {{ target: string, reason: string }[]} */
 const skipped = []
@@ -106,7 +106,7 @@ async function upstreamJson (port, path, method = 'GET') {
   return /** @type {Record<string, number>} */ (await res.json())
 }
 
-/** @typedef {'service' | 'floor' | 'constant'} Target */
+/** @typedef {'service' | 'floor' | 'constant' | 'local'} Target */
 
 /**
  * @param {Target} target
@@ -117,7 +117,8 @@ async function upstreamJson (port, path, method = 'GET') {
 async function startTarget (target, s, upstreamPort, extraEnv = {}) {
   const port = await freePort()
   const flags = config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}-${s.name}-${Date.now()}.cpuprofile`] : []
-  const entry = target === 'service' ? config.serviceEntry : target === 'floor' ? config.floorEntry : join(benchDir, 'constant.js')
+  // `local` is the service itself, without the scenario's Redis: the reference of the shared-limit scenario.
+  const entry = target === 'service' || target === 'local' ? config.serviceEntry : target === 'floor' ? config.floorEntry : join(benchDir, 'constant.js')
   const proc = start({
     name: target,
     argv: [process.execPath, ...flags, entry],
@@ -131,6 +132,7 @@ async function startTarget (target, s, upstreamPort, extraEnv = {}) {
       UPSTREAM_CONCURRENCY: String(s.concurrency),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
       LOG_FILE: join(workDir, `${target}-${s.name}.log`),
+      ...(target === 'service' || target === 'local' ? s.env : {}),
       ...extraEnv
     }
   })
@@ -163,17 +165,20 @@ async function startUpstream (s) {
  * @param {{ pid: number, port: number }} target
  * @param {{ pid: number, port: number }} upstream
  * @param {import('./lib/scenarios.js').Scenario} s
+ * @param {number | undefined} redisPid the scenario's redis-server, if it has one
  */
-async function round (target, upstream, s) {
+async function round (target, upstream, s, redisPid) {
   await upstreamJson(upstream.port, '/__reset', 'POST')
   const peakReset = resetPeakRss(target.pid)
   const cpu0 = cpuSeconds(target.pid)
   const up0 = cpuSeconds(upstream.pid)
+  const redis0 = redisPid === undefined ? 0 : cpuSeconds(redisPid)
   const t0 = performance.now()
   const load = await runLoad({ tool: config.loadgen, port: target.port, connections: s.connections, durationS: config.durationS, bodies: s.bodies, workDir, cpus: config.pin?.others })
   const wallS = (performance.now() - t0) / 1000
   const cpuS = cpuSeconds(target.pid) - cpu0
   const upCpuS = cpuSeconds(upstream.pid) - up0
+  const redisCpuS = redisPid === undefined ? undefined : cpuSeconds(redisPid) - redis0
   const mem = memory(target.pid)
   const stats = await upstreamJson(upstream.port, '/__stats')
   return {
@@ -186,7 +191,8 @@ async function round (target, upstream, s) {
     upstreamMaxInFlight: stats.maxInFlight ?? 0,
     upstreamCalls: stats.calls ?? 0,
     upstreamUnauthorized: stats.unauthorized ?? 0,
-    upstreamCpuUtil: upCpuS / wallS
+    upstreamCpuUtil: upCpuS / wallS,
+    ...(redisCpuS === undefined || load.requests === 0 ? {} : { redisCpuUsPerReq: (redisCpuS * 1e6) / load.requests })
   }
 }
 
@@ -194,6 +200,7 @@ async function round (target, upstream, s) {
 async function runScenario (s) {
   console.log(`\n== ${s.name}: ${s.what} (UPSTREAM_CONCURRENCY=${s.concurrency}, ${s.connections} connections, upstream ${s.latencyMs} ms)`)
   const upstream = await startUpstream(s)
+  const redis = s.redis ? await startRedis(s) : undefined
   // The service, and what it is measured against in this scenario.
   const targets = /** @type {Target[]} */ (config.targets.filter((t) => t === 'service' || t === s.reference))
   /** @type {Awaited<ReturnType<typeof startTarget>>[]} */
@@ -203,6 +210,7 @@ async function runScenario (s) {
       /** @type {Record<string, string>} */
       const extra = {}
       if (t === 'constant') extra.CONSTANT_BODY_FILE = await constantDocument(s, upstream.port)
+      if (t === 'service' && redis !== undefined) extra.REDIS_URL = `redis://127.0.0.1:${redis.port}`
       procs.push(await startTarget(t, s, upstream.port, extra))
     }
     if (config.warmupS > 0) {
@@ -214,7 +222,7 @@ async function runScenario (s) {
       // A B B A A B …: drift on the machine lands on both targets alike, and neither always goes first.
       for (const p of r % 2 === 0 ? procs : [...procs].reverse()) {
         await sleep(config.pauseS * 1000)
-        const result = await round(p, upstream, s)
+        const result = await round(p, upstream, s, p.name === 'service' ? redis?.pid : undefined)
         rounds[p.name]?.push(result)
         console.log(`   round ${r + 1}/${config.rounds} ${p.name.padEnd(7)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.latencyMs.p99.toFixed(1)} ms  cpu ${(result.cpuUtil * 100).toFixed(0)}%  upstream cpu ${(result.upstreamCpuUtil * 100).toFixed(0)}%`)
       }
@@ -226,8 +234,35 @@ async function runScenario (s) {
   } finally {
     for (const p of procs) await stop(p.child, config.profile ? 20_000 : 5000)
     await stop(upstream.child)
+    if (redis !== undefined) await stop(redis.child)
     if (!config.keepLogs) for (const p of procs) rmSync(join(workDir, `${p.name}-${s.name}.log`), { force: true })
   }
+}
+
+/**
+ * A redis-server for the scenario (Debian's, apt-get install -y redis-server), pinned with the upstream.
+ * @param {import('./lib/scenarios.js').Scenario} s
+ */
+async function startRedis (s) {
+  const port = await freePort()
+  const proc = start({
+    name: 'redis',
+    argv: ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    cpus: config.pin?.others,
+    logPath: join(workDir, `redis-${s.name}.out`),
+    env: {}
+  })
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    try {
+      execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'ignore' })
+      break
+    } catch {
+      if (Date.now() > deadline) throw new Error('redis-server did not start (is it installed? apt-get install -y redis-server)')
+      await sleep(50)
+    }
+  }
+  return { ...proc, port }
 }
 
 /**

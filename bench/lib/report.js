@@ -11,7 +11,8 @@ export function median (xs) {
 
 /**
  * @typedef {{ rps: number, requests: number, latencyMs: { p50: number, p90: number, p99: number, max: number }, errors: number, non2xx: number,
- *   cpuUsPerReq: number | null, cpuUtil: number, peakRssMiB: number, upstreamMaxInFlight: number, upstreamCalls: number, upstreamCpuUtil: number }} Round
+ *   cpuUsPerReq: number | null, cpuUtil: number, peakRssMiB: number, upstreamMaxInFlight: number, upstreamCalls: number, upstreamCpuUtil: number,
+ *   redisCpuUsPerReq?: number }} Round
  */
 
 /** @param {Round[]} rs @returns {import('./scenarios.js').Summary & { rounds: number, requests: number, rpsMin: number, rpsMax: number, cpuUtil: number, upstreamCpuUtil: number }} */
@@ -33,6 +34,7 @@ function summariseTarget (rs) {
     non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
     upstreamMaxInFlight: Math.max(...rs.map((r) => r.upstreamMaxInFlight)),
     upstreamCallsPerReq: median(rs.map((r) => r.requests > 0 ? r.upstreamCalls / r.requests : NaN)),
+    redisCpuUsPerReq: median(rs.map((r) => r.redisCpuUsPerReq ?? NaN)),
     upstreamCpuUtil: median(rs.map((r) => r.upstreamCpuUtil))
   }
 }

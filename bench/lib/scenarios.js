@@ -10,7 +10,9 @@
  * @property {number} latencyMs fake upstream latency per endpoint
  * @property {number} warmupFactor times BENCH_WARMUP_S of unmeasured load before the rounds
  * @property {import('./loadgen.js').Bodies} bodies what each request sends
- * @property {'floor' | 'constant'} reference what the service is measured against
+ * @property {'floor' | 'constant' | 'local'} reference what the service is measured against
+ * @property {Record<string, string>} [env] given to the service (and to a `local` reference)
+ * @property {boolean} [redis] start a redis-server and give the service (not the reference) REDIS_URL
  */
 
 /** @type {Scenario[]} */
@@ -26,6 +28,8 @@ const defaults = [
   { name: 'slow', what: 'slow upstream: 200 ms, 512 connections', concurrency: 2048, connections: 512, latencyMs: 200, warmupFactor: 2, bodies: unique, reference: 'floor' },
   // One text, warm cache: against a Fastify route that answers a constant document of the same size.
   { name: 'cached', what: 'cached: one text, warm cache, CPU-bound, against a constant Fastify route', concurrency: 4096, connections: 256, latencyMs: 20, warmupFactor: 1, bodies: /** @type {const} */ ({ kind: 'same' }), reference: 'constant' },
+  // The cluster-wide limit's cost: the service with Redis (leases, no cache) against itself without it.
+  { name: 'shared', what: 'shared limit: the CPU-bound load with REDIS_URL, against the same service without Redis (cache off in both)', concurrency: 4096, connections: 256, latencyMs: 20, warmupFactor: 1, bodies: unique, reference: 'local', env: { CACHE: 'false' }, redis: true },
   // A fifth of the requests resend an earlier text: what the cache saves upstream.
   { name: 'mixed', what: 'mixed: 20 % of requests repeat an earlier text', concurrency: 1024, connections: 64, latencyMs: 20, warmupFactor: 1, bodies: /** @type {const} */ ({ kind: 'mixed', repeat: 0.2 }), reference: 'floor' }
 ]
@@ -67,6 +71,7 @@ export function scenario (name) {
  * @property {number} non2xx sum over rounds
  * @property {number} upstreamMaxInFlight max over rounds
  * @property {number} upstreamCallsPerReq median over rounds
+ * @property {number} [redisCpuUsPerReq] median over rounds, when a redis-server ran
  */
 
 /**
@@ -117,6 +122,12 @@ export function checkTargets (s, svc, floor, ratio) {
       vsFloor('throughput >= 0.8x a constant Fastify route', 'rps', '>=', 0.8)
       noErrors()
       break
+    case 'shared': {
+      const r = ratio?.cpuUsPerReq
+      out.push({ target: 'cost per request of the shared limit (reported)', pass: null, detail: floor ? `${(svc.cpuUsPerReq - floor.cpuUsPerReq).toFixed(0)} us of service CPU (${r?.toFixed(3)}x), plus ${svc.redisCpuUsPerReq?.toFixed(0) ?? '?'} us of redis-server CPU` : 'no reference in this run' })
+      noErrors()
+      break
+    }
     case 'mixed': {
       // Every new text costs three calls; a repeat costs none once its first answer is cached.
       const bound = 3 * (1 - (s.bodies.kind === 'mixed' ? s.bodies.repeat : 0)) + 0.05

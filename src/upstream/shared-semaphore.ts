@@ -20,16 +20,19 @@ import { Semaphore } from './semaphore.js'
  * the limit if need be) so the cluster counts them until they end.
  */
 
+// ARGV: the limit, the lease in ms, '1' to add regardless of the limit, then the members wanted.
+// Grants as many of them as fit, in order, and returns how many.
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if ARGV[4] == '1' or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
-  return 1
-end
-return 0`
+local wanted = #ARGV - 3
+local n = wanted
+if ARGV[3] ~= '1' then n = math.min(wanted, math.max(0, tonumber(ARGV[1]) - redis.call('ZCARD', KEYS[1]))) end
+local lease = tonumber(ARGV[2])
+for i = 1, n do redis.call('ZADD', KEYS[1], now + lease, ARGV[3 + i]) end
+if n > 0 then redis.call('PEXPIRE', KEYS[1], lease * 2) end
+return n`
 
 const RENEW = `
 local t = redis.call('TIME')
@@ -40,9 +43,12 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
 return kept`
 
 interface Commands {
-  tbLeaseAcquire (key: string, limit: number, leaseMs: number, member: string, force: '0' | '1'): Promise<number>
+  tbLeaseAcquire (key: string, limit: number, leaseMs: number, force: '0' | '1', ...members: string[]): Promise<number>
   tbLeaseRenew (key: string, leaseMs: number, ...members: string[]): Promise<number>
 }
+
+/** Most permits asked for in one command. */
+const BATCH = 256
 
 export interface SharedSemaphoreOptions {
   link: RedisLink
@@ -82,6 +88,8 @@ export class SharedSemaphore implements Limiter {
   #seq = 0
   /** Members this replica holds in Redis now. */
   #held = new Set<string>()
+  /** Members released this turn, given back together. */
+  #releasing: string[] = []
   /** Permits from the local share taken during an outage, still held. */
   #fallbackHeld = new Set<FallbackPermit>()
   #fallback: Semaphore
@@ -169,23 +177,29 @@ export class SharedSemaphore implements Limiter {
     clearTimeout(this.#pollTimer)
   }
 
-  /** Grants permits to the head of the queue while there are any to get; one pump runs at a time. */
+  /**
+   * Grants permits to the head of the queue while there are any to get: one command asks for as many as
+   * there are waiters (up to BATCH), so a replica's acquisitions cost one round trip per batch, not per
+   * call. One pump runs at a time.
+   */
   async #pump (): Promise<void> {
     if (this.#pumping) return
     this.#pumping = true
     try {
       while (this.#queue.length > 0) {
-        const permit = await this.#take()
-        if (permit === undefined) break
-        // A waiter that left while Redis answered is already out of the queue: the permit goes to the
-        // one now at its head, or back when nobody waits any more.
-        const next = this.#queue.shift()
-        if (next === undefined) {
-          permit.release('dropped')
-          break
+        const permits = await this.#take(Math.min(BATCH, this.#queue.length))
+        if (permits.length === 0) break
+        // Waiters that left while Redis answered are already out of the queue: the permits go to those
+        // now at its head, and back when nobody waits any more.
+        for (const permit of permits) {
+          const next = this.#queue.shift()
+          if (next === undefined) {
+            permit.release('dropped')
+            continue
+          }
+          next.caller.removeListener(next)
+          next.resolve(permit)
         }
-        next.caller.removeListener(next)
-        next.resolve(permit)
       }
     } finally {
       this.#pumping = false
@@ -198,28 +212,29 @@ export class SharedSemaphore implements Limiter {
     }
   }
 
-  /** One permit now, from Redis or (during an outage) the local share; undefined when none is free. */
-  async #take (): Promise<Permit | undefined> {
+  /** Up to `wanted` permits now, from Redis or (during an outage) the local share; none when none is free. */
+  async #take (wanted: number): Promise<Permit[]> {
     if (this.#outage) {
       if (this.#link.up && await this.#probe()) this.#recover()
-      else return this.#fallbackPermit()
+      else return this.#fallbackPermits(wanted)
     }
-    const member = `${this.#replica}:${++this.#seq}`
+    const members = Array.from({ length: wanted }, () => `${this.#replica}:${++this.#seq}`)
     try {
-      const granted = await this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, member, '0')
+      const granted = await this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, '0', ...members)
       this.#failingSince = undefined
-      if (granted !== 1) return undefined
-      this.#held.add(member)
-      return new LeasePermit(this, member)
+      return members.slice(0, granted).map((member) => {
+        this.#held.add(member)
+        return new LeasePermit(this, member)
+      })
     } catch (err) {
       this.#link.failed(err)
       const now = performance.now()
       this.#failingSince ??= now
       if (now - this.#failingSince >= this.#outageAfterMs) {
         this.#outage = true
-        return this.#fallbackPermit()
+        return this.#fallbackPermits(wanted)
       }
-      return undefined
+      return []
     }
   }
 
@@ -227,13 +242,16 @@ export class SharedSemaphore implements Limiter {
    * A permit of the local share. Leases this replica still holds count against it, so a replica never
    * has more than its share in flight while it cannot see the others.
    */
-  #fallbackPermit (): Permit | undefined {
-    if (this.#held.size + this.#fallbackHeld.size >= this.#fallback.limit) return undefined
-    const local = this.#fallback.tryAcquire()
-    if (local === undefined) return undefined
-    const permit = new FallbackPermit(this, local)
-    this.#fallbackHeld.add(permit)
-    return permit
+  #fallbackPermits (wanted: number): Permit[] {
+    const out: Permit[] = []
+    while (out.length < wanted && this.#held.size + this.#fallbackHeld.size < this.#fallback.limit) {
+      const local = this.#fallback.tryAcquire()
+      if (local === undefined) break
+      const permit = new FallbackPermit(this, local)
+      this.#fallbackHeld.add(permit)
+      out.push(permit)
+    }
+    return out
   }
 
   async #probe (): Promise<boolean> {
@@ -250,12 +268,14 @@ export class SharedSemaphore implements Limiter {
   #recover (): void {
     this.#outage = false
     this.#failingSince = undefined
+    const members: string[] = []
     for (const permit of this.#fallbackHeld) {
       const member = `${this.#replica}:${++this.#seq}`
       permit.member = member
       this.#held.add(member)
-      this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, member, '1').catch((err: unknown) => this.#link.failed(err))
+      members.push(member)
     }
+    if (members.length > 0) this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, '1', ...members).catch((err: unknown) => this.#link.failed(err))
   }
 
   async #renew (): Promise<void> {
@@ -274,9 +294,17 @@ export class SharedSemaphore implements Limiter {
     this.#holdSamples++
     this.#holdMs = this.#holdSamples === 1 ? heldMs : this.#holdMs + 0.1 * (heldMs - this.#holdMs)
     if (member !== undefined && this.#held.delete(member)) {
-      this.#link.client.zrem(this.#key, member).catch((err: unknown) => this.#link.failed(err))
+      // Releases of one turn of the event loop go back in one command.
+      if (this.#releasing.length === 0) setImmediate(() => this.#flushReleases())
+      this.#releasing.push(member)
     }
     if (this.#queue.length > 0) void this.#pump()
+  }
+
+  #flushReleases (): void {
+    const members = this.#releasing
+    this.#releasing = []
+    this.#link.client.zrem(this.#key, ...members).catch((err: unknown) => this.#link.failed(err))
   }
 
   forgetFallback (permit: FallbackPermit): void {
