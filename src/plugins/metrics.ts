@@ -98,6 +98,14 @@ export default fp(async function metrics (app: FastifyInstance) {
       for (const part of partNames) for (const [status, n] of byPart[part].cache) this.inc({ part, status }, n)
     },
   })
+  const { adaptive, shared } = app.upstream.limits
+  if (adaptive !== undefined) {
+    new Gauge({ name: 'text_bff_upstream_adaptive_limit', help: 'This replica\'s adaptive ceiling on upstream calls in flight (AIMD)', registers, collect () { this.set(adaptive.ceiling) } })
+  }
+  if (shared !== undefined) {
+    new Gauge({ name: 'text_bff_upstream_limiter_fallback', help: '1 while this replica works from its local share because Redis is down', registers, collect () { this.set(shared.fallingBack ? 1 : 0) } })
+    new Counter({ name: 'text_bff_upstream_leases_lost_total', help: 'Permit leases found expired while still held (Redis lost them, or the replica stalled past the lease)', registers, collect () { this.reset(); this.inc(shared.lostLeases) } })
+  }
   const cache = app.cache
   if (cache !== undefined) {
     new Gauge({ name: 'text_bff_cache_memory_bytes', help: 'Bytes held by the in-memory cache tier (estimated size of the values)', registers, collect () { this.set(cache.memoryBytes) } })
