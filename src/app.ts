@@ -16,6 +16,7 @@ import cache from './plugins/cache.js'
 import analyzer from './plugins/analyzer.js'
 import readiness from './plugins/readiness.js'
 import metrics from './plugins/metrics.js'
+import openapi from './plugins/openapi.js'
 import analyzeRoute from './routes/analyze.js'
 import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
@@ -67,6 +68,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     throw toConfigError(err)
   }
   checkConfig(app.config)
+  // Before any route, so that it sees each one as it is added.
+  await app.register(openapi)
   await app.register(problems)
   await app.register(corsPlugin)
   await app.register(overload)

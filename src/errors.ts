@@ -5,26 +5,121 @@
  * change once published: clients match on them.
  */
 export const errorCodes = {
-  INVALID_JSON: { status: 400, title: 'Request body is not valid JSON' },
-  INVALID_URL: { status: 400, title: 'Request URL is malformed' },
-  VALIDATION_FAILED: { status: 400, title: 'Request is invalid' },
-  NOT_FOUND: { status: 404, title: 'No such route' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
-  BODY_TOO_LARGE: { status: 413, title: 'Request body is too large' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Request body must be application/json' },
-  CLIENT_CLOSED: { status: 499, title: 'The client closed the request' },
-  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
-  UPSTREAM_ERROR: { status: 502, title: 'The upstream answered with an error' },
-  UPSTREAM_BAD_RESPONSE: { status: 502, title: 'The upstream answered with something that breaks its contract' },
-  UPSTREAM_UNAVAILABLE: { status: 502, title: 'The upstream could not be reached' },
-  PARTS_FAILED: { status: 502, title: 'Every part failed, for different reasons' },
-  CIRCUIT_OPEN: { status: 503, title: 'The upstream endpoint is failing and calls to it are paused' },
-  RATE_LIMITED: { status: 503, title: 'The upstream rate limit is exhausted' },
-  OVERLOADED: { status: 503, title: 'The service is overloaded' },
-  SHUTTING_DOWN: { status: 503, title: 'The service is shutting down' },
-  UPSTREAM_TIMEOUT: { status: 504, title: 'The upstream did not answer within the deadline' },
-  DEADLINE_EXCEEDED: { status: 504, title: 'The deadline passed before the upstream could be called' },
-} as const satisfies Record<string, { status: number, title: string }>
+  INVALID_JSON: {
+    status: 400,
+    title: 'Request body is not valid JSON',
+    description: 'The body could not be parsed as JSON, or it was empty.',
+    advice: 'Send a JSON object such as {"text": "..."} with Content-Type: application/json. Do not retry unchanged.',
+  },
+  INVALID_URL: {
+    status: 400,
+    title: 'Request URL is malformed',
+    description: 'The path is not valid percent-encoding (for example "%zz").',
+    advice: 'Fix the URL. Do not retry unchanged.',
+  },
+  VALIDATION_FAILED: {
+    status: 400,
+    title: 'Request is invalid',
+    description: 'The body or a header breaks a rule: a missing, blank or too long text, an unknown field, an unknown part, a "require" outside "parts", a bad Request-Timeout-Ms. The detail names the field and the limit.',
+    advice: 'Fix the field the detail names. Do not retry unchanged.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    title: 'No such route',
+    description: 'No route matches the path (GET /problems lists the problem types; GET /openapi.json describes every route).',
+    advice: 'Check the path. Do not retry unchanged.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed on this route',
+    description: 'The path exists but not for this method; the Allow header lists the methods it takes.',
+    advice: 'Use a method from the Allow header.',
+  },
+  BODY_TOO_LARGE: {
+    status: 413,
+    title: 'Request body is too large',
+    description: 'The body is larger than the longest text allows (MAX_TEXT_CHARS characters, each up to six bytes when JSON-escaped). The connection is closed after this answer.',
+    advice: 'Send a shorter text, or split it. Do not retry unchanged.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Request body must be application/json',
+    description: 'The body is not declared as application/json.',
+    advice: 'Send Content-Type: application/json.',
+  },
+  CLIENT_CLOSED: {
+    status: 499,
+    title: 'The client closed the request',
+    description: 'The client went away before the answer; its upstream calls were cancelled. Recorded in logs and metrics; no client ever reads it.',
+    advice: 'Nothing to do: nobody is waiting for this answer.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    title: 'Internal error',
+    description: 'A bug in the service. It is logged with the requestId.',
+    advice: 'Retry once; if it persists, report the requestId.',
+  },
+  UPSTREAM_ERROR: {
+    status: 502,
+    title: 'The upstream answered with an error',
+    description: 'The Text API answered with an error status (its status is in parts.<part>.upstreamStatus). 502, 503 and 504 were retried first.',
+    advice: 'Retry later with backoff; a 4xx from the upstream (say a bad key) will not go away by itself.',
+  },
+  UPSTREAM_BAD_RESPONSE: {
+    status: 502,
+    title: 'The upstream answered with something that breaks its contract',
+    description: 'The Text API answered 2xx with HTML, broken or mis-shaped JSON, or a body larger than allowed.',
+    advice: 'Retry later; report it if it persists.',
+  },
+  UPSTREAM_UNAVAILABLE: {
+    status: 502,
+    title: 'The upstream could not be reached',
+    description: 'The connection to the Text API was refused or reset, after bounded retries.',
+    advice: 'Retry later with backoff.',
+  },
+  PARTS_FAILED: {
+    status: 502,
+    title: 'Every part failed, for different reasons',
+    description: 'Every requested part (or several required ones) failed with codes of different statuses, say a timeout and an open circuit. Each part\'s own code is in parts.<part>.code.',
+    advice: 'Read each part\'s code; retry after the longest Retry-After if there is one.',
+  },
+  CIRCUIT_OPEN: {
+    status: 503,
+    title: 'The upstream endpoint is failing and calls to it are paused',
+    description: 'Recent calls to this endpoint mostly failed, so calls are paused; one probe call tests it again after a while.',
+    advice: 'Retry after Retry-After.',
+  },
+  RATE_LIMITED: {
+    status: 503,
+    title: 'The upstream rate limit is exhausted',
+    description: 'The upstream answered 429, or its rate limit (UPSTREAM_RATE_LIMIT) is used up, for longer than this request\'s deadline.',
+    advice: 'Retry after Retry-After.',
+  },
+  OVERLOADED: {
+    status: 503,
+    title: 'The service is overloaded',
+    description: 'The service could not serve the request in time: its upstream call queue is full or would outlast the deadline, its event loop lags, or the upstream (the embedded engine among them) shed the call.',
+    advice: 'Retry after Retry-After, with backoff.',
+  },
+  SHUTTING_DOWN: {
+    status: 503,
+    title: 'The service is shutting down',
+    description: 'The replica is stopping and the request was still running near the end of its grace period.',
+    advice: 'Retry at once: another replica will take it.',
+  },
+  UPSTREAM_TIMEOUT: {
+    status: 504,
+    title: 'The upstream did not answer within the deadline',
+    description: 'The deadline (REQUEST_TIMEOUT_MS, or less through Request-Timeout-Ms or timeoutMs) passed while an upstream call was in flight; the call was cancelled.',
+    advice: 'Retry, perhaps with a longer deadline or a shorter text.',
+  },
+  DEADLINE_EXCEEDED: {
+    status: 504,
+    title: 'The deadline passed before the upstream could be called',
+    description: 'The deadline passed while the part waited for a permit, a rate-limit place, an upstream pause or a retry.',
+    advice: 'Retry later, or with a longer deadline.',
+  },
+} as const satisfies Record<string, { status: number, title: string, description: string, advice: string }>
 
 export type ErrorCode = keyof typeof errorCodes
 

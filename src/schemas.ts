@@ -1,5 +1,9 @@
 // Shared JSON schemas: they drive validation, serialisation and the API description in one place.
+import { errorCodes } from './errors.js'
+import type { ErrorCode } from './errors.js'
 import { partNames } from './parts.js'
+
+const codes = Object.keys(errorCodes) as ErrorCode[]
 
 export const partName = { type: 'string', enum: partNames } as const
 
@@ -29,13 +33,51 @@ export const problem = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code', 'requestId'],
   properties: {
-    type: { type: 'string' },
+    type: { type: 'string', description: 'A URI reference to GET for what the code means, e.g. /problems/upstream-timeout' },
     title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    code: { type: 'string' },
+    status: { type: 'integer', description: 'The HTTP status: always the one of its code' },
+    detail: { type: 'string', description: 'What happened to this request, naming the field and the limit' },
+    code: { type: 'string', enum: codes, description: 'Stable: clients match on it' },
     requestId: { type: 'string' },
-    parts: partReports,
+    parts: { ...partReports, description: 'Each part\'s report, when parts were attempted' },
+  },
+} as const
+
+/** A problem document limited to the codes that answer with `status`, with an example of each. */
+export function problemFor (status: number, description: string) {
+  const these = codes.filter((c) => errorCodes[c].status === status)
+  return {
+    description,
+    content: {
+      'application/problem+json': {
+        schema: { ...problem, properties: { ...problem.properties, code: { ...problem.properties.code, enum: these } } },
+        examples: Object.fromEntries(these.map((code) => [code, {
+          summary: errorCodes[code].title,
+          value: {
+            type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+            title: errorCodes[code].title,
+            status,
+            detail: errorCodes[code].description,
+            code,
+            requestId: '13642f63-1ee6-40e3-b1f6-7f05cbd32e61',
+          },
+        }])),
+      },
+    },
+  }
+}
+
+/** What GET /problems says of one code. */
+export const problemDescription = {
+  type: 'object',
+  required: ['type', 'code', 'status', 'title', 'description', 'advice'],
+  properties: {
+    type: { type: 'string' },
+    code: { type: 'string', enum: codes },
+    status: { type: 'integer' },
+    title: { type: 'string' },
+    description: { type: 'string', description: 'When it happens' },
+    advice: { type: 'string', description: 'What a client should do' },
   },
 } as const
 
@@ -53,26 +95,96 @@ export function analyzeBody (maxTextChars: number, maxTimeoutMs: number) {
     required: ['text'],
     additionalProperties: false,
     properties: {
-      text: { type: 'string', minLength: 1, maxLength: maxTextChars, pattern: '\\S' },
-      parts: { type: 'array', items: partName, minItems: 1, uniqueItems: true },
-      require: { type: 'array', items: partName, uniqueItems: true },
-      timeoutMs: { type: 'integer', minimum: 1, maximum: maxTimeoutMs },
+      text: { type: 'string', minLength: 1, maxLength: maxTextChars, pattern: '\\S', description: `The text to analyse: not blank, at most ${maxTextChars} characters` },
+      parts: { type: 'array', items: partName, minItems: 1, uniqueItems: true, description: 'Parts to compute; default all. The others are not called upstream and report `skipped`.' },
+      require: { type: 'array', items: partName, uniqueItems: true, description: 'Parts (among `parts`) whose failure fails the whole request; default none' },
+      timeoutMs: { type: 'integer', minimum: 1, maximum: maxTimeoutMs, description: `A shorter deadline than the server's, in ms (1 to ${maxTimeoutMs})` },
+    },
+    examples: [{ text: 'Ada Lovelace worked with Charles Babbage in London in 1843. She wrote the first program for the Analytical Engine.' }],
+  } as const
+}
+
+/** Request headers /analyze reads: documented here, checked in routes/analyze-http.ts (whose messages state the rules). */
+export function analyzeHeaders (maxTimeoutMs: number) {
+  return {
+    type: 'object',
+    properties: {
+      'request-timeout-ms': { type: 'string', description: `A shorter deadline than the server's, in whole ms from 1 to ${maxTimeoutMs}; the smaller of this and timeoutMs wins` },
+      'x-request-id': { type: 'string', description: 'Kept when 1–128 of [A-Za-z0-9_.:@-], else replaced by a UUID; sent upstream and echoed back' },
+      'cache-control': { type: 'string', description: '`no-cache`: do not read the cache (the fresh result is still stored); `no-store`: neither read nor store' },
     },
   } as const
 }
+
+const entity = { type: 'object', required: ['type', 'text'], properties: { type: { type: 'string', description: 'An OntoNotes label: PERSON, ORG, GPE, DATE, MONEY…' }, text: { type: 'string' } } } as const
 
 export const analysis = {
   type: 'object',
   required: ['summary', 'entities', 'mostCommonPhrases', 'parts', 'partial', 'requestId'],
   properties: {
-    summary: { type: ['string', 'null'] },
-    entities: {
-      type: ['array', 'null'],
-      items: { type: 'object', required: ['type', 'text'], properties: { type: { type: 'string' }, text: { type: 'string' } } },
-    },
+    summary: { type: ['string', 'null'], description: 'null when the part failed or was skipped' },
+    entities: { type: ['array', 'null'], items: entity },
     mostCommonPhrases: { type: ['array', 'null'], items: { type: 'string' } },
     parts: partReports,
-    partial: { type: 'boolean' },
+    partial: { type: 'boolean', description: 'True when some requested part failed but none that was required' },
     requestId: { type: 'string' },
   },
+} as const
+
+const answerHeaders = {
+  'x-request-id': { type: 'string', description: 'The request id, as in the body' },
+  'server-timing': { type: 'string', description: 'One entry per computed part: summary;dur=14.7, entities;dur=19.9;desc="UPSTREAM_TIMEOUT"' },
+  'cache-status': { type: 'string', description: 'RFC 9211: text-bff; hit, or text-bff; fwd=miss; stored; collapsed, with each part in detail' },
+  'partial-response': { type: 'string', description: 'On a partial answer: the failed parts, e.g. entities' },
+} as const
+
+const ok = (durationMs: number, cache: string) => ({ status: 'ok', durationMs, attempts: cache === 'hit' ? 0 : 1, cache })
+
+/** The 200 answer of /analyze, with a whole and a partial example. */
+export const analysisResponse = {
+  description: 'The analysis: whole, or partial (`partial: true`) when a part that was not required failed',
+  headers: answerHeaders,
+  content: {
+    'application/json': {
+      schema: analysis,
+      examples: {
+        whole: {
+          summary: 'Every part answered',
+          value: {
+            summary: 'Ada Lovelace worked with Charles Babbage in London in 1843.',
+            entities: [{ type: 'PERSON', text: 'Ada Lovelace' }, { type: 'PERSON', text: 'Charles Babbage' }, { type: 'GPE', text: 'London' }, { type: 'DATE', text: '1843' }],
+            mostCommonPhrases: ['Analytical Engine', 'Ada Lovelace', 'Charles Babbage'],
+            parts: { summary: ok(14.7, 'miss'), entities: ok(19.9, 'miss'), mostCommonPhrases: ok(21.5, 'hit') },
+            partial: false,
+            requestId: '13642f63-1ee6-40e3-b1f6-7f05cbd32e61',
+          },
+        },
+        partial: {
+          summary: 'One part failed and was not required',
+          value: {
+            summary: 'Ada Lovelace worked with Charles Babbage in London in 1843.',
+            entities: null,
+            mostCommonPhrases: ['Analytical Engine', 'Ada Lovelace', 'Charles Babbage'],
+            parts: {
+              summary: ok(14.7, 'miss'),
+              entities: { status: 'error', code: 'UPSTREAM_TIMEOUT', detail: "the request's 10000 ms deadline passed while the upstream call was in flight", durationMs: 10000.4, attempts: 1, cache: 'miss' },
+              mostCommonPhrases: ok(21.5, 'miss'),
+            },
+            partial: true,
+            requestId: '13642f63-1ee6-40e3-b1f6-7f05cbd32e61',
+          },
+        },
+      },
+    },
+  },
+} as const
+
+/** Every problem status /analyze can answer with, each documented with its codes and an example of each. */
+export const analysisProblems = {
+  400: problemFor(400, 'The body, a header or the URL is invalid; the detail names the field and the limit'),
+  413: problemFor(413, 'The body is larger than the longest text allows'),
+  415: problemFor(415, 'The body is not application/json'),
+  502: problemFor(502, 'Parts failed upstream (every one, or a required one); `parts` has each report'),
+  503: problemFor(503, 'Refused for now, with Retry-After: overload, an open circuit, the upstream\'s rate limit, or shutdown'),
+  504: problemFor(504, 'The deadline passed: before the upstream could be called, or while it was'),
 } as const

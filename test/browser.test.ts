@@ -1,15 +1,11 @@
 // A real browser (headless Chromium) on another origin: CORS, readable headers, and Server-Timing in the timeline.
-import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import type { Test } from 'tap'
-import { chromium } from 'playwright-core'
-import type { Browser } from 'playwright-core'
+import { withChromium } from './helpers/browser.js'
 import { build } from './helpers/build.js'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 // The page the frontend would be: it calls the service on another origin and reports what it could see.
 const PAGE = `<!doctype html><meta charset="utf-8"><title>frontend</title><script>
@@ -44,26 +40,12 @@ async function servePage (t: Test): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-if (!existsSync(CHROMIUM)) {
-  // CI installs Debian's chromium (.ci/run); a developer without it is told, not silently passed.
-  if (process.env.CI === 'true') t.fail(`${CHROMIUM} is missing; .ci/run installs it with apt-get`)
-  else t.test('drives headless Chromium', { skip: `${CHROMIUM} is not installed (apt-get install -y chromium)` }, async () => {})
-} else {
-  let browser: Browser
-  t.before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
-  })
-  t.teardown(() => browser?.close())
-
+withChromium(t, (browser) => {
   t.test('a frontend on an allowed origin reads the analysis, its request id, the partial marker and per-part timings', async (t) => {
     const pageOrigin = await servePage(t)
     const { url, upstream } = await build(t, { CORS_ORIGINS: pageOrigin })
     upstream.script('ner', { kind: 'status', status: 500 })
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     t.teardown(() => page.close())
     await page.goto(pageOrigin)
     const seen = await page.evaluate((api) => (globalThis as unknown as { analyze (api: string): Promise<unknown> }).analyze(api), url) as any
@@ -80,10 +62,10 @@ if (!existsSync(CHROMIUM)) {
   t.test('without CORS_ORIGINS the browser blocks a cross-origin page from reading the answer', async (t) => {
     const pageOrigin = await servePage(t)
     const { url } = await build(t)
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     t.teardown(() => page.close())
     await page.goto(pageOrigin)
     const seen = await page.evaluate((api) => (globalThis as unknown as { analyze (api: string): Promise<unknown> }).analyze(api), url) as any
     t.match(seen.error, /TypeError: Failed to fetch/)
   })
-}
+})

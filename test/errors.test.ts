@@ -32,6 +32,9 @@ t.test('400 VALIDATION_FAILED names the field and the limit', async (t) => {
   assertProblem(t, await analyze({ text: 'hi', parts: ['summary'], require: ['entities'] }), 400, 'VALIDATION_FAILED', /require names "entities", which is not in parts/)
   assertProblem(t, await analyze({ text: 'hi', timeoutMs: 0 }), 400, 'VALIDATION_FAILED', /^timeoutMs must be at least 1$/)
   assertProblem(t, await analyze({ text: 'hi' }, { 'request-timeout-ms': 'soon' }), 400, 'VALIDATION_FAILED', /Request-Timeout-Ms must be a whole number/)
+  // One rule, stated truly: the header and the body field both take 1 to REQUEST_TIMEOUT_MS.
+  assertProblem(t, await analyze({ text: 'hi' }, { 'request-timeout-ms': '99999999' }), 400, 'VALIDATION_FAILED', /^header Request-Timeout-Ms must be a whole number of milliseconds from 1 to 10000$/)
+  assertProblem(t, await analyze({ text: 'hi', timeoutMs: 99999999 }), 400, 'VALIDATION_FAILED', /^timeoutMs must be at most 10000$/)
   t.equal(upstream.calls.length, 0, 'nothing invalid reached the upstream')
 })
 
@@ -120,5 +123,12 @@ t.test('the problem type URIs resolve to a description', async (t) => {
   const { url, client } = await build(t)
   const res = await request(`${url}/problems/upstream-timeout`, { dispatcher: client })
   t.equal(res.statusCode, 200)
-  t.same(await res.body.json(), { type: '/problems/upstream-timeout', code: 'UPSTREAM_TIMEOUT', status: 504, title: 'The upstream did not answer within the deadline' })
+  t.match(await res.body.json(), {
+    type: '/problems/upstream-timeout',
+    code: 'UPSTREAM_TIMEOUT',
+    status: 504,
+    title: 'The upstream did not answer within the deadline',
+    description: /deadline .* passed while an upstream call was in flight/,
+    advice: /Retry/,
+  })
 })

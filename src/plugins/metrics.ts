@@ -162,7 +162,14 @@ export default fp(async function metrics (app: FastifyInstance) {
     done()
   })
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', {
+    schema: {
+      summary: 'Prometheus metrics',
+      description: 'Every series the service exports, in the Prometheus text format (METRICS=false turns it off).',
+      tags: ['health'],
+      response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  }, async (_request, reply) => {
     reply.type(registry.contentType)
     return registry.metrics()
   })

@@ -61,7 +61,8 @@ export async function analyzeRequest (request: FastifyRequest<{ Body: AnalyzeBod
 function headerTimeout (value: string | string[] | undefined, max: number): number {
   if (value === undefined) return max
   const text = Array.isArray(value) ? value[0] : value
-  if (text === undefined || !/^\d{1,9}$/.test(text) || Number(text) < 1) {
+  // The rule the message states, and the body's timeoutMs follows the same: from 1 to the server's own.
+  if (text === undefined || !/^\d{1,9}$/.test(text) || Number(text) < 1 || Number(text) > max) {
     throw new ServiceError('VALIDATION_FAILED', `header Request-Timeout-Ms must be a whole number of milliseconds from 1 to ${max}`)
   }
   return Number(text)

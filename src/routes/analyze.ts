@@ -1,6 +1,6 @@
 // POST /analyze: one text in, summary, entities and common phrases out, with a report on each part.
 import type { FastifyInstance } from 'fastify'
-import { analysis, analyzeBody, bodyLimitFor, problem } from '../schemas.js'
+import { analysisProblems, analysisResponse, analyzeBody, analyzeHeaders, bodyLimitFor } from '../schemas.js'
 import { analyzeRequest } from './analyze-http.js'
 import type { AnalyzeBody } from './analyze-http.js'
 
@@ -9,8 +9,13 @@ export default async function analyzeRoute (app: FastifyInstance): Promise<void>
   app.post<{ Body: AnalyzeBody }>('/analyze', {
     bodyLimit: bodyLimitFor(MAX_TEXT_CHARS),
     schema: {
+      summary: 'Analyse a text',
+      description: 'Summary, named entities and most common phrases of one text, computed concurrently upstream, each part reported on ' +
+        '(status, time, attempts, cache). A part that fails without being required makes the answer partial, not an error.',
+      tags: ['analysis'],
+      headers: analyzeHeaders(REQUEST_TIMEOUT_MS),
       body: analyzeBody(MAX_TEXT_CHARS, REQUEST_TIMEOUT_MS),
-      response: { 200: analysis, '4xx': problem, '5xx': problem },
+      response: { 200: analysisResponse, ...analysisProblems },
     },
   }, analyzeRequest)
 }

@@ -3,8 +3,46 @@ import type { FastifyInstance } from 'fastify'
 import { partNames } from '../parts.js'
 import { endpoints } from '../upstream/endpoints.js'
 
+const readiness = {
+  type: 'object',
+  required: ['status', 'reasons', 'upstream'],
+  properties: {
+    status: { type: 'string', enum: ['ready', 'not-ready'] },
+    reasons: { type: 'array', items: { type: 'string', enum: ['draining', 'engine-down', 'circuits-open'] } },
+    upstream: {
+      type: 'object',
+      properties: {
+        embedded: { type: 'boolean' },
+        circuits: {
+          type: 'object',
+          description: 'Per upstream endpoint: closed, half-open, or open with the seconds until its next probe',
+          additionalProperties: { type: 'object', properties: { state: { type: 'string', enum: ['closed', 'half-open', 'open'] }, retryInS: { type: 'integer' } } },
+        },
+        limiter: {
+          type: 'object',
+          properties: {
+            mode: { type: 'string', enum: ['local', 'shared', 'fallback'] },
+            inFlight: { type: 'integer' },
+            limit: { type: 'integer' },
+            waiting: { type: 'integer' },
+            adaptiveLimit: { type: 'integer' },
+          },
+        },
+      },
+    },
+    redis: { type: 'string', enum: ['up', 'down'] },
+  },
+} as const
+
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
-  app.get('/health/live', async () => ({ status: 'ok' }))
+  app.get('/health/live', {
+    schema: {
+      summary: 'Liveness',
+      description: 'The process serves. It never fails on upstream or Redis trouble: restarting would not help.',
+      tags: ['health'],
+      response: { 200: { description: 'Alive', type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } },
+    },
+  }, async () => ({ status: 'ok' }))
 
   const ready = async (_request: unknown, reply: { code (status: number): unknown }) => {
     const reasons = app.readiness.reasons()
@@ -34,6 +72,13 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       ...(app.redis === undefined ? {} : { redis: app.redis.up ? 'up' : 'down' }),
     }
   }
-  app.get('/health/ready', ready)
-  app.get('/healthz', ready)
+  const schema = (summary: string) => ({
+    summary,
+    description: 'Whether this replica should receive traffic: 503 while draining on SIGTERM, while the embedded engine is down, or ' +
+      'when every upstream circuit is open, naming why. Reports each breaker (and when it probes again), the limiter and Redis.',
+    tags: ['health'],
+    response: { 200: { description: 'Ready', ...readiness }, 503: { description: 'Not ready: `reasons` says why', ...readiness } },
+  })
+  app.get('/health/ready', { schema: schema('Readiness') }, ready)
+  app.get('/healthz', { schema: schema('Readiness (alias of /health/ready)') }, ready)
 }
