@@ -486,6 +486,37 @@ t.test('probe paths are routes the service answers: liveness stays 200 while dra
   }
 })
 
+// Every replica shares the upstream, so an outage opens every replica's circuits together and the
+// readiness probe unlists them all. A circuit only moves to half-open when a request arrives, and none
+// does while the balancer has no replica: the replicas would stay unlisted after the upstream is back.
+// Readiness has to turn ready again once a probe is due (src/plugins/readiness.ts: count a circuit as
+// open only while guards[p].probeInMs() > 0). The last assertion is todo until that change lands.
+t.test('readiness returns once the circuits\' probe is due, so an unlisted replica can be probed', async (t) => {
+  const app = await buildApp({
+    env: {
+      TEXT_API_URL: 'http://127.0.0.1:9/text', // nothing listens: every call is refused at once
+      TEXT_API_KEY: 'k',
+      MAX_EVENT_LOOP_DELAY_MS: 0,
+      UPSTREAM_MAX_ATTEMPTS: 1,
+      BREAKER_MIN_CALLS: 1,
+      BREAKER_WINDOW_MS: 1000,
+      BREAKER_HALF_OPEN_AFTER_MS: 200,
+    },
+  })
+  t.teardown(() => app.close())
+  for (let i = 0; i < 5 && app.readiness.reasons().length === 0; i++) {
+    await app.inject({ method: 'POST', url: '/analyze', payload: { text: `Ada Lovelace met Charles Babbage ${i}.` } })
+  }
+  const open = await app.inject({ method: 'GET', url: '/health/ready' })
+  t.equal(open.statusCode, 503, 'unready while every circuit is open')
+  t.match(open.json(), { reasons: ['circuits-open'] }, 'says why')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const due = await app.inject({ method: 'GET', url: '/health/ready' })
+  t.equal(due.statusCode, 200, 'ready again once the probe is due, with no request in between', {
+    todo: 'readiness.ts counts a circuit as open until a request probes it, which none can while every replica is unready',
+  })
+})
+
 t.test('the engine\'s health checks reach a port it listens on and a path it answers', async (t) => {
   const server = createEngineServer()
   server.listen(0, '127.0.0.1')
