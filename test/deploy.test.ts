@@ -329,7 +329,7 @@ function balancerOf (view: ComposeView): { name: string, service: Obj, lb: Balan
 
 /** An environment variable's name (UPPER_SNAKE) that says it holds a credential. */
 const SECRET_NAME = /^[A-Z][A-Z0-9_]*(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?)$/
-const PLACEHOLDER = /change-?me|placeholder|replace|example|not-a-real|^\$\{[^}]+\}$/i
+const PLACEHOLDER = /change-?me|placeholder|replace|example|not-a-real|^\$\{[^}]+\}$|^<[^>]+>$/i
 
 /** Why a value looks like a real credential, or undefined when it does not. */
 function realLooking (value: string): string | undefined {
@@ -697,7 +697,8 @@ t.test('the secret detector flags real-looking values and passes placeholders', 
   }
   // eslint-disable-next-line no-template-curly-in-string -- Compose's interpolation, not a template literal
   for (const [name, value] of [['TEXT_API_KEY', 'change-me'], ['TEXT_API_KEY', ''], ['TEXT_API_KEY', '${TEXT_API_KEY:?set it}'],
-    ['image', 'node@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'], ['REDIS_URL', 'redis://text-bff-redis:6379/0']]) {
+    ['image', 'node@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'], ['REDIS_URL', 'redis://text-bff-redis:6379/0'],
+    ['REDIS_URL', 'rediss://user:<password>@host:6380/0']]) {
     t.equal(secretProblem(name as string, value as string), undefined, `${name}=${value} passes`)
   }
 })
