@@ -399,6 +399,14 @@ t.test('every variable set for the service is one it reads, and the values are a
   }
 })
 
+t.test('every Kubernetes env value is a string, as the API server requires ("3000" quoted)', async (t) => {
+  for (const c of k8sContainers) {
+    for (const [j, e] of (c.container.env ?? []).entries()) {
+      if (e.valueFrom === undefined) t.type(e.value, 'string', where(c.doc, `${c.field}.env[${j}] (${e.name}).value is a string`))
+    }
+  }
+})
+
 t.test('every variable set for the engine is one it reads, and the values are valid', async (t) => {
   t.ok(ENGINE_VARS.has('PORT') && ENGINE_VARS.has('TEXT_API_KEY'), 'the engine\'s variables were recorded')
   for (const s of composes.flatMap((v) => v.engines)) {
@@ -419,6 +427,10 @@ t.test('every ConfigMap and Secret key is read by the containers that load it', 
       const users = k8sContainers.filter((c) => c.sources.some((s) => s.field.includes(`${kind}/${name} `)) ||
         (c.container.env ?? []).some((e: Obj) => (kind === 'ConfigMap' ? e.valueFrom?.configMapKeyRef : e.valueFrom?.secretKeyRef)?.name === name))
       t.ok(users.length > 0, where(d, 'is used by a container'))
+      // The API server refuses a number or a boolean here, as in env values.
+      for (const field of ['data', 'stringData']) {
+        for (const [k, v] of Object.entries(d.value[field] ?? {})) t.type(v, 'string', where(d, `${field}.${k} is a string`))
+      }
       for (const key of Object.keys(configData(kind, name) ?? {})) {
         for (const c of users) {
           const known = isEngineContainer(c) ? ENGINE_VARS : imageName(c.container.image) === IMAGE_NAME ? SERVICE_VARS : undefined
