@@ -16,6 +16,7 @@ export class RedisTier implements SharedTier {
     if (!this.#link.up) return undefined
     try {
       const raw = await this.#link.client.get(this.#prefix + key)
+      this.#link.succeeded()
       if (raw === null) return undefined
       const parsed = JSON.parse(raw) as { t?: unknown, v?: unknown }
       return typeof parsed.t === 'number' && parsed.v !== undefined ? { value: parsed.v, storedAt: parsed.t } : undefined

@@ -33,8 +33,10 @@ export default fp(async function readiness (app: FastifyInstance) {
       const out: NotReadyReason[] = []
       if (draining) out.push('draining')
       if (app.engine !== undefined && app.engine.pid === undefined) out.push('engine-down')
-      // Every circuit open: nothing this replica can serve needs the upstream less than a peer would.
-      if (partNames.every((p) => guards[p].circuitState === 'open')) out.push('circuits-open')
+      // Every circuit open: nothing this replica can serve needs the upstream less than a peer would. Only
+      // until a probe is due, though: a circuit moves to half-open when a request comes, and no request
+      // comes to a replica its balancer has unlisted.
+      if (partNames.every((p) => guards[p].circuitState === 'open' && guards[p].probeInMs() > 0)) out.push('circuits-open')
       return out
     },
   })

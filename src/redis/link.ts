@@ -17,15 +17,15 @@ export interface RedisLinkOptions {
 /**
  * Redis is optional and never a single point of failure: while it is down or slow, commands fail fast
  * (no offline queue: nothing waits for a reconnect), callers fall back to what they can do alone, and
- * ioredis reconnects on its own. The outage is logged once, when it starts, and once when it ends.
+ * ioredis reconnects on its own. Trouble (a connection lost, or commands failing or too slow) is logged
+ * once when it starts, and once when a command succeeds again or the connection is back.
  */
 export class RedisLink {
   readonly client: Redis
   /** Commands that failed or timed out, since start. */
   errors = 0
-  #up = false
-  /** An outage has been reported since the last time Redis was up (or the start). */
-  #warned = false
+  /** Trouble has been reported and has not ended yet. */
+  #troubled = false
   #log: RedisLinkLogger
   #target: string
 
@@ -46,39 +46,47 @@ export class RedisLink {
     this.client = new Redis(opts.url, options)
     this.client.on('ready', () => {
       this.#log.info({ redis: this.#target }, 'redis connected')
-      this.#up = true
-      this.#warned = false
+      this.#troubled = false
     })
-    // ioredis reports each failed attempt; only the change from up (or from the start) to down is news.
-    this.client.on('error', (err: Error) => this.#down(err))
-    this.client.on('end', () => this.#down(undefined))
+    // ioredis reports each failed attempt to reconnect; only the start of the trouble is news.
+    this.client.on('error', (err: Error) => this.#trouble(err))
+    this.client.on('end', () => this.#trouble(undefined))
   }
 
-  /** Connected and ready for commands. */
+  /**
+   * Connected and ready for commands. One slow command does not make Redis down: the connection stays,
+   * and the next command may well be fast.
+   */
   get up (): boolean {
-    return this.#up && this.client.status === 'ready'
+    return this.client.status === 'ready'
   }
 
-  /** Counts a failed command (timeout, connection gone) and notes the outage once. */
+  /** Counts a failed command (timeout, connection gone) and notes the trouble once. */
   failed (err: unknown): void {
     this.errors++
-    this.#down(err as Error)
+    this.#trouble(err as Error)
+  }
+
+  /** A command succeeded: trouble that was reported is over. */
+  succeeded (): void {
+    if (!this.#troubled) return
+    this.#troubled = false
+    this.#log.info({ redis: this.#target }, 'redis answers again')
   }
 
   async close (): Promise<void> {
-    this.#up = false
     this.client.removeAllListeners('error')
+    // A quit that fails on a connection going away is nobody's news.
+    this.client.on('error', () => {})
     // quit() waits for pending replies; disconnect() when the connection is already gone.
     if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect())
     else this.client.disconnect()
   }
 
-  #down (err: Error | undefined): void {
-    const news = this.#up || !this.#warned
-    this.#up = false
-    if (!news) return
-    this.#warned = true
+  #trouble (err: Error | undefined): void {
+    if (this.#troubled) return
+    this.#troubled = true
     this.#log.warn({ redis: this.#target, err: err === undefined ? undefined : { message: err.message } },
-      'redis unavailable: working without it until it returns')
+      'redis unavailable or slow: working without it until it answers again')
   }
 }

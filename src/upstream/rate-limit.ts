@@ -96,7 +96,9 @@ export class SharedRateWindow implements RateWindow {
   async tryTake (): Promise<number> {
     if (!this.#link.up) return this.#fallback.tryTake()
     try {
-      return await this.#redis.tbRateTake(this.#key, this.perSecond, `${this.#id}:${++this.#seq}`, COUNTED_MS)
+      const wait = await this.#redis.tbRateTake(this.#key, this.perSecond, `${this.#id}:${++this.#seq}`, COUNTED_MS)
+      this.#link.succeeded()
+      return wait
     } catch (err) {
       this.#link.failed(err)
       return this.#fallback.tryTake()

@@ -222,6 +222,7 @@ export class SharedSemaphore implements Limiter {
     try {
       const granted = await this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, '0', ...members)
       this.#failingSince = undefined
+      this.#link.succeeded()
       return members.slice(0, granted).map((member) => {
         this.#held.add(member)
         return new LeasePermit(this, member)
