@@ -79,7 +79,8 @@ export default fp(async function metrics (app: FastifyInstance) {
   const limiter = app.analyzer.limiter
   // Gauges are read when scraped, not updated per request.
   new Gauge({ name: 'text_bff_upstream_permits_in_use', help: 'Upstream calls in flight', registers, collect () { this.set(limiter.stats().inUse) } })
-  new Gauge({ name: 'text_bff_upstream_permits_limit', help: 'Upstream calls this process may have in flight', registers, collect () { this.set(limiter.stats().limit) } })
+  const configured = app.config.UPSTREAM_CONCURRENCY
+  new Gauge({ name: 'text_bff_upstream_permits_limit', help: 'UPSTREAM_CONCURRENCY: upstream calls allowed in flight (across the cluster with Redis; the adaptive ceiling is text_bff_upstream_adaptive_limit)', registers, collect () { this.set(configured) } })
   new Gauge({ name: 'text_bff_upstream_queue_waiting', help: 'Upstream calls waiting for a permit', registers, collect () { this.set(limiter.stats().waiting) } })
   new Gauge({
     name: 'text_bff_circuit_state',
@@ -151,7 +152,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   // A callback hook: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched paths share one label, so scanners cannot grow the series without bound.
-    const route = request.routeOptions.url ?? 'unmatched'
+    const route = request.routeOptions.url ?? request.matchedRoute ?? 'unmatched'
     let r = byRoute.get(route)
     if (r === undefined) {
       r = { statuses: new Map(), seconds: requestSeconds.tally(route) }
@@ -173,4 +174,4 @@ export default fp(async function metrics (app: FastifyInstance) {
     reply.type(registry.contentType)
     return registry.metrics()
   })
-}, { name: 'metrics', dependencies: ['@fastify/env', 'upstream', 'analyzer', 'cache', 'redis'] })
+}, { name: 'metrics', dependencies: ['@fastify/env', 'problems', 'upstream', 'analyzer', 'cache', 'redis'] })

@@ -92,7 +92,15 @@ function drain (request: FastifyRequest): Promise<void> {
   })
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** For a 405, the route the path matched with another method. */
+    matchedRoute: string | undefined
+  }
+}
+
 export default fp(async function problems (app: FastifyInstance) {
+  app.decorateRequest('matchedRoute', undefined)
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
     const serviceError = toServiceError(err, request, request.routeOptions.bodyLimit)
     if (serviceError.status >= 500) {
@@ -114,14 +122,22 @@ export default fp(async function problems (app: FastifyInstance) {
   const shadow = FindMyWay({ caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, ...{ useSemicolonDelimiter } })
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (METHODS.includes(method as HTTPMethod) && !shadow.hasRoute(method as HTTPMethod, route.url)) shadow.on(method as HTTPMethod, route.url, noop)
+      if (METHODS.includes(method as HTTPMethod) && !shadow.hasRoute(method as HTTPMethod, route.url)) shadow.on(method as HTTPMethod, route.url, noop, { url: route.url })
     }
   })
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?', 1)[0]!
-    const allowed = METHODS.filter((method) => method !== request.method && shadow.find(method, request.url) !== null)
+    let matched: string | undefined
+    const allowed = METHODS.filter((method) => {
+      if (method === request.method) return false
+      const found = shadow.find(method, request.url)
+      if (found !== null) matched = (found.store as { url: string }).url
+      return found !== null
+    })
     if (allowed.length > 0) {
+      // The route exists: a 405 is counted under it, not among the unmatched paths.
+      request.matchedRoute = matched
       reply.header('allow', allowed.join(', '))
       return sendProblem(request, reply, new ServiceError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`))
     }
