@@ -30,6 +30,8 @@ export interface AttemptEvent {
   readonly requestId: string
   /** 1 for the first attempt. */
   readonly attempt: number
+  /** performance.now() when the call started. */
+  readonly startedAt: number
   result?: unknown
   error?: unknown
 }
@@ -45,6 +47,12 @@ export interface CircuitEvent {
   readonly to: CircuitStateName
 }
 
+/** A request refused before any work, and why: the limiter's queue is full, its wait outlasts the deadline, the event loop lags. */
+export interface ShedEvent {
+  readonly reason: 'queue-full' | 'wait' | 'event-loop'
+}
+
 export const partChannel = tracingChannel<PartEvent>('text-bff:part')
 export const attemptChannel = tracingChannel<AttemptEvent>('text-bff:attempt')
 export const circuitChannel = channel('text-bff:circuit')
+export const shedChannel = channel('text-bff:shed')

@@ -1,5 +1,7 @@
 // Admission control: refuse at once, with an honest Retry-After, what the limiter cannot serve in time.
 import { ServiceError } from '../errors.js'
+import { shedChannel } from '../events.js'
+import type { ShedEvent } from '../events.js'
 import type { Limiter } from '../upstream/limiter.js'
 
 /**
@@ -19,11 +21,13 @@ export function admit (limiter: Limiter, calls: number, remainingMs: number): vo
   const waitMs = limiter.estimateWaitMs(calls) ?? 0
   const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000))
   if (stats.waiting + queued > stats.queueLimit) {
+    if (shedChannel.hasSubscribers) shedChannel.publish({ reason: 'queue-full' } satisfies ShedEvent)
     throw new ServiceError('OVERLOADED',
       `the upstream call queue is full (${stats.waiting} of ${stats.queueLimit} waiting); try again in ${retryAfterS} s`,
       { retryAfterS })
   }
   if (waitMs > remainingMs * ADMISSION_HEADROOM) {
+    if (shedChannel.hasSubscribers) shedChannel.publish({ reason: 'wait' } satisfies ShedEvent)
     throw new ServiceError('OVERLOADED',
       `the upstream call queue would take about ${Math.round(waitMs)} ms, longer than this request's ${Math.round(remainingMs)} ms deadline`,
       { retryAfterS })

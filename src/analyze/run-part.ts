@@ -94,7 +94,7 @@ function attempt<P extends PartName> (part: P, body: string, scope: Cancellation
   n: number, endpoint: string, deps: PartDeps): Promise<PartValues[P]> {
   const client = deps.client
   if (!attemptChannel.hasSubscribers) return client.send(part, body, scope, requestId, permit)
-  return attemptChannel.tracePromise(client.send, { source: deps.source, part, endpoint, requestId, attempt: n }, client, part, body, scope, requestId, permit)
+  return attemptChannel.tracePromise(client.send, { source: deps.source, part, endpoint, requestId, attempt: n, startedAt: performance.now() }, client, part, body, scope, requestId, permit)
 }
 
 /** ms to wait before the next attempt, or undefined when this failure is final. */

@@ -2,8 +2,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
-import { circuitChannel, partChannel } from '../events.js'
-import type { CircuitEvent, PartEvent } from '../events.js'
+import type { Agent, Pool } from 'undici'
+import { attemptChannel, circuitChannel, partChannel, shedChannel } from '../events.js'
+import type { AttemptEvent, CircuitEvent, PartEvent, ShedEvent } from '../events.js'
+import { endpoints } from '../upstream/endpoints.js'
 import { partNames } from '../parts.js'
 import type { PartName } from '../parts.js'
 import type { EndpointGuard } from '../upstream/guard.js'
@@ -20,8 +22,9 @@ export default fp(async function metrics (app: FastifyInstance) {
   collectDefaultMetrics({ register: registry })
   const registers = [registry]
 
+  const { guards } = app.upstream
   // The request path only adds to plain numbers (see tally.ts); the counters are filled in when scraped.
-  const byRoute = new Map<string, { statuses: Map<number, number>, seconds: HistogramTally }>()
+  const byRoute = new Map<string, Map<number, { n: number, seconds: HistogramTally }>>()
   const byPart = Object.fromEntries(partNames.map((p) => [p, { ok: 0, failed: new Map<string, number>(), retries: 0, cache: new Map<string, number>() }])) as
     Record<PartName, { ok: number, failed: Map<string, number>, retries: number, cache: Map<string, number> }>
   const transitions = new Map<string, number>()
@@ -33,10 +36,22 @@ export default fp(async function metrics (app: FastifyInstance) {
     registers,
     collect () {
       this.reset()
-      for (const [route, { statuses }] of byRoute) for (const [status, n] of statuses) this.inc({ route, status: String(status) }, n)
+      for (const [route, statuses] of byRoute) for (const [status, { n }] of statuses) this.inc({ route, status: String(status) }, n)
     },
   })
-  const requestSeconds = new TalliedHistogram({ name: 'text_bff_http_request_duration_seconds', help: 'Time to answer, by route', labelNames: ['route'] as const, buckets: SECONDS, registers })
+  const requestSeconds = new TalliedHistogram({ name: 'text_bff_http_request_duration_seconds', help: 'Time to answer, by route and status', labelNames: ['route', 'status'] as const, buckets: SECONDS, registers })
+  const attemptSeconds = new TalliedHistogram({ name: 'text_bff_upstream_attempt_duration_seconds', help: 'Upstream calls, by endpoint and outcome (ok or the error code)', labelNames: ['endpoint', 'outcome'] as const, buckets: SECONDS, registers })
+  const sheds = new Map<string, number>()
+  new Counter({
+    name: 'text_bff_shed_total',
+    help: 'Requests refused before any work, by reason: queue-full, wait (the queue would outlast the deadline), event-loop',
+    labelNames: ['reason'],
+    registers,
+    collect () {
+      this.reset()
+      for (const [reason, n] of sheds) this.inc({ reason }, n)
+    },
+  })
   new Counter({
     name: 'text_bff_parts_total',
     help: 'Analysis parts computed, by part and outcome (ok or the error code)',
@@ -62,6 +77,16 @@ export default fp(async function metrics (app: FastifyInstance) {
     },
   })
   new Counter({
+    name: 'text_bff_upstream_retry_budget_refusals_total',
+    help: 'Retries not made because the endpoint\'s retry budget was spent, by part',
+    labelNames: ['part'],
+    registers,
+    collect () {
+      this.reset()
+      for (const part of partNames) if (guards[part].retryBudget.refused > 0) this.inc({ part }, guards[part].retryBudget.refused)
+    },
+  })
+  new Counter({
     name: 'text_bff_circuit_transitions_total',
     help: 'Circuit breaker state changes, by endpoint and new state',
     labelNames: ['endpoint', 'to'],
@@ -75,7 +100,6 @@ export default fp(async function metrics (app: FastifyInstance) {
     },
   })
 
-  const { guards } = app.upstream
   const limiter = app.analyzer.limiter
   // Gauges are read when scraped, not updated per request.
   new Gauge({ name: 'text_bff_upstream_permits_in_use', help: 'Upstream calls in flight', registers, collect () { this.set(limiter.stats().inUse) } })
@@ -118,6 +142,25 @@ export default fp(async function metrics (app: FastifyInstance) {
     new Gauge({ name: 'text_bff_redis_up', help: '1 while Redis is connected, 0 during an outage', registers, collect () { this.set(redis.up ? 1 : 0) } })
     new Counter({ name: 'text_bff_redis_errors_total', help: 'Redis commands that failed or timed out (the service went on without them)', registers, collect () { this.reset(); this.inc(redis.errors) } })
   }
+  const dispatcher = app.upstream.dispatcher as Partial<Agent>
+  if (dispatcher.stats !== undefined) {
+    new Gauge({
+      name: 'text_bff_upstream_connections',
+      help: 'The upstream Agent\'s sockets and requests: connected, free (idle), running, pending (waiting for a socket)',
+      labelNames: ['state'],
+      registers,
+      collect () {
+        const totals = { connected: 0, free: 0, running: 0, pending: 0 }
+        for (const s of Object.values(dispatcher.stats as Record<string, Pool.PoolStats>)) {
+          totals.connected += s.connected
+          totals.free += s.free
+          totals.running += s.running
+          totals.pending += s.pending
+        }
+        for (const [state, n] of Object.entries(totals)) this.set({ state }, n)
+      },
+    })
+  }
   const engine = app.engine
   if (engine !== undefined) {
     new Gauge({ name: 'text_bff_engine_restarts', help: 'Times the embedded engine was restarted after dying', registers, collect () { this.set(engine.restarts) } })
@@ -142,28 +185,62 @@ export default fp(async function metrics (app: FastifyInstance) {
     const key = `${event.endpoint} ${event.to}`
     transitions.set(key, (transitions.get(key) ?? 0) + 1)
   }
+  // Tallies per endpoint and outcome, kept once found: an attempt costs a map lookup and an addition.
+  const attemptTallies = new Map<string, HistogramTally>()
+  const onAttempt = (message: unknown): void => {
+    const event = message as AttemptEvent
+    if (event.source !== source) return
+    const err = event.error as { code?: string, kind?: string } | undefined
+    const outcome = err === undefined ? 'ok' : err.code ?? (err.kind === 'deadline' ? 'UPSTREAM_TIMEOUT' : 'CANCELLED')
+    const key = `${event.endpoint} ${outcome}`
+    let tally = attemptTallies.get(key)
+    if (tally === undefined) {
+      tally = attemptSeconds.tally(event.endpoint, outcome)
+      attemptTallies.set(key, tally)
+    }
+    tally.observe((performance.now() - event.startedAt) / 1000)
+  }
+  const onShed = (message: unknown): void => {
+    const { reason } = message as ShedEvent
+    sheds.set(reason, (sheds.get(reason) ?? 0) + 1)
+  }
+  // Sheds carry no source: with several apps in one process (tests) each counts them all.
   partChannel.asyncEnd.subscribe(onPart)
+  attemptChannel.asyncEnd.subscribe(onAttempt)
   circuitChannel.subscribe(onCircuit)
+  shedChannel.subscribe(onShed)
   app.addHook('onClose', async () => {
     partChannel.asyncEnd.unsubscribe(onPart)
+    attemptChannel.asyncEnd.unsubscribe(onAttempt)
     circuitChannel.unsubscribe(onCircuit)
+    shedChannel.unsubscribe(onShed)
   })
+  // Every endpoint's series exist from the start, so dashboards and alerts have something to read.
+  for (const part of partNames) attemptSeconds.tally(endpoints[part].path, 'ok')
 
   // A callback hook: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched paths share one label, so scanners cannot grow the series without bound.
     const route = request.routeOptions.url ?? request.matchedRoute ?? 'unmatched'
-    let r = byRoute.get(route)
-    if (r === undefined) {
-      r = { statuses: new Map(), seconds: requestSeconds.tally(route) }
-      byRoute.set(route, r)
+    let statuses = byRoute.get(route)
+    if (statuses === undefined) {
+      statuses = new Map()
+      byRoute.set(route, statuses)
     }
-    r.statuses.set(reply.statusCode, (r.statuses.get(reply.statusCode) ?? 0) + 1)
+    const status = reply.statusCode
+    let r = statuses.get(status)
+    if (r === undefined) {
+      r = { n: 0, seconds: requestSeconds.tally(route, String(status)) }
+      statuses.set(status, r)
+    }
+    r.n++
     r.seconds.observe(reply.elapsedTime / 1000)
     done()
   })
 
   app.get('/metrics', {
+    // Scraped under pressure too: the lag is exactly what an operator wants to see.
+    config: { pressureHandler: () => {} },
     schema: {
       summary: 'Prometheus metrics',
       description: 'Every series the service exports, in the Prometheus text format (METRICS=false turns it off).',

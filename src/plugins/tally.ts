@@ -31,38 +31,40 @@ export class HistogramTally {
 type HistogramValues<T extends string> = Awaited<ReturnType<Histogram<T>['get']>>['values']
 
 /**
- * A prom-client Histogram whose values come from tallies, one per value of its single label. It is
- * registered and exposed like any other; only observe() is bypassed (use `tally(labelValue)`).
+ * A prom-client Histogram whose values come from tallies, one per combination of its label values. It
+ * is registered and exposed like any other; only observe() is bypassed (use `tally(...labelValues)`,
+ * given in the order of `labelNames`, and keep the tally: looking it up is the only per-call cost).
  */
 export class TalliedHistogram<T extends string> extends Histogram<T> {
   readonly #name: string
   readonly #help: string
-  readonly #label: T
+  readonly #labels: readonly T[]
   readonly #bounds: readonly number[]
-  readonly #tallies = new Map<string, HistogramTally>()
+  readonly #tallies = new Map<string, { values: readonly string[], tally: HistogramTally }>()
 
-  constructor (config: HistogramConfiguration<T> & { labelNames: readonly [T], buckets: readonly number[] }) {
+  constructor (config: HistogramConfiguration<T> & { labelNames: readonly T[], buckets: readonly number[] }) {
     super(config)
     this.#name = config.name
     this.#help = config.help
-    this.#label = config.labelNames[0]
+    this.#labels = config.labelNames
     this.#bounds = config.buckets
   }
 
-  /** The tally for one label value, created on first use. */
-  tally (labelValue: string): HistogramTally {
-    let t = this.#tallies.get(labelValue)
+  /** The tally for one combination of label values, created on first use. */
+  tally (...labelValues: string[]): HistogramTally {
+    const key = labelValues.join('\u0000')
+    let t = this.#tallies.get(key)
     if (t === undefined) {
-      t = new HistogramTally(this.#bounds)
-      this.#tallies.set(labelValue, t)
+      t = { values: labelValues, tally: new HistogramTally(this.#bounds) }
+      this.#tallies.set(key, t)
     }
-    return t
+    return t.tally
   }
 
   override async get (): ReturnType<Histogram<T>['get']> {
     const values: HistogramValues<T> = []
-    for (const [labelValue, t] of this.#tallies) {
-      const labels = { [this.#label]: labelValue } as Record<T, string>
+    for (const { values: labelValues, tally: t } of this.#tallies.values()) {
+      const labels = Object.fromEntries(this.#labels.map((name, i) => [name, labelValues[i]])) as Record<T, string>
       let running = 0
       for (let i = 0; i < t.counts.length; i++) {
         running += t.counts[i]!

@@ -9,6 +9,8 @@
 export class RetryBudget {
   readonly ratio: number
   readonly minPerWindow: number
+  /** Retries refused since start because the budget was spent. */
+  refused = 0
   #calls: Int32Array
   #retries: Int32Array
   #bucketMs: number
@@ -39,7 +41,10 @@ export class RetryBudget {
   /** Takes one retry from the budget; false when the budget is spent (and then nothing is recorded). */
   tryRetry (now = Date.now()): boolean {
     this.#rotate(now)
-    if (this.#retrySum >= this.minPerWindow + this.ratio * this.#callSum) return false
+    if (this.#retrySum >= this.minPerWindow + this.ratio * this.#callSum) {
+      this.refused++
+      return false
+    }
     this.#retries[this.#current]!++
     this.#retrySum++
     return true
