@@ -6,6 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fastifyEnv from '@fastify/env'
 import type { Dispatcher } from 'undici'
 import { checkConfig, configSchema, toConfigError } from './config.js'
+import tracing from './plugins/tracing.js'
 import problems, { frameworkError } from './plugins/problems.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
@@ -67,6 +68,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     throw toConfigError(err)
   }
   checkConfig(app.config)
+  await app.register(tracing)
   await app.register(problems)
   await app.register(corsPlugin)
   await app.register(overload)
