@@ -273,7 +273,8 @@ t.test('a part that joined another request\'s call is marked coalesced, and the 
   const collector = await startCollector(t)
   otelEnv(t, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })
   const { app, analyze, upstream } = await build(t)
-  upstream.script('*', { kind: 'ok', delayMs: 150 })
+  // Long enough that the second request arrives while the first one's calls are in flight, on a busy machine too.
+  upstream.script('*', { kind: 'ok', delayMs: 500 })
   const first = analyze({ text: TEXT }, { 'x-request-id': 'first' })
   while (upstream.calls.length < 3) await new Promise((resolve) => setTimeout(resolve, 5))
   const second = await analyze({ text: TEXT }, { 'x-request-id': 'second' })
