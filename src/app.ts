@@ -6,6 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fastifyEnv from '@fastify/env'
 import type { Dispatcher } from 'undici'
 import { checkConfig, configSchema, toConfigError } from './config.js'
+import tracing from './plugins/tracing.js'
 import problems, { frameworkError } from './plugins/problems.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
@@ -68,6 +69,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     throw toConfigError(err)
   }
   checkConfig(app.config)
+  // First, so the request span wraps everything else (and nothing is loaded unless tracing is on).
+  await app.register(tracing)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
   await app.register(problems)
