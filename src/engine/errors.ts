@@ -2,7 +2,9 @@
 export const EngineErrorCode = {
   INVALID_OPTION: 'TEXT_ENGINE_INVALID_OPTION',
   START_FAILED: 'TEXT_ENGINE_START_FAILED',
-  BODY_TOO_LARGE: 'TEXT_ENGINE_BODY_TOO_LARGE'
+  BODY_TOO_LARGE: 'TEXT_ENGINE_BODY_TOO_LARGE',
+  CANCELLED: 'TEXT_ENGINE_CANCELLED',
+  UNAVAILABLE: 'TEXT_ENGINE_UNAVAILABLE'
 } as const
 export type EngineErrorCode = typeof EngineErrorCode[keyof typeof EngineErrorCode]
 
@@ -37,5 +39,25 @@ export class BodyTooLargeError extends Error {
     super(`request body exceeds ${limit} bytes`)
     this.name = 'BodyTooLargeError'
     this.limit = limit
+  }
+}
+
+/** Every request waiting on an analysis has gone, so it was abandoned (thrown by the worker's checkpoint). */
+export class AnalysisCancelledError extends Error {
+  readonly code = EngineErrorCode.CANCELLED
+
+  constructor () {
+    super('analysis cancelled: nobody is waiting for it')
+    this.name = 'AnalysisCancelledError'
+  }
+}
+
+/** The supervised engine is down (restarting, closed) or did not answer in time. */
+export class EngineUnavailableError extends Error {
+  readonly code = EngineErrorCode.UNAVAILABLE
+
+  constructor (reason: string, options?: ErrorOptions) {
+    super(`text engine unavailable: ${reason}`, options)
+    this.name = 'EngineUnavailableError'
   }
 }

@@ -9,15 +9,32 @@ import { Client } from 'undici'
 import { EngineOptionError } from '../../src/engine/errors.js'
 import { createEngineServer } from '../../src/engine/server.js'
 import type { EngineServerOptions } from '../../src/engine/server.js'
+import { TextEngine } from '../../src/engine/text-engine.js'
 
 const TEXT = 'Ada Lovelace met Charles Babbage in London in 1833. She wrote notes on his Analytical Engine. ' +
   'The notes described the first algorithm for the Analytical Engine.'
 
 interface Harness { client: Client, server: Server, connections: () => number }
 
+// The server no longer analyses in-process: it is given a TextEngine, whose worker threads take
+// seconds to load, so one engine per maxPhrases serves the whole file and is closed at its end.
+const engines = new Map<number | undefined, Promise<TextEngine>>()
+function engineWith (maxPhrases?: number): Promise<TextEngine> {
+  let engine = engines.get(maxPhrases)
+  if (engine === undefined) {
+    engine = TextEngine.start({ workers: 1, maxPhrases })
+    engines.set(maxPhrases, engine)
+  }
+  return engine
+}
+t.teardown(async () => {
+  for (const engine of engines.values()) await (await engine).close()
+})
+
 /** A listening server and a keep-alive client on loopback, both closed at teardown. */
-async function build (t: Test, options: EngineServerOptions = {}): Promise<Harness> {
-  const server = createEngineServer(options)
+async function build (t: Test, options: Omit<EngineServerOptions, 'engine'> & { maxPhrases?: number } = {}): Promise<Harness> {
+  const { maxPhrases, ...rest } = options
+  const server = createEngineServer({ ...rest, engine: await engineWith(maxPhrases) })
   let connections = 0
   server.on('connection', () => { connections++ })
   server.listen(0, '127.0.0.1')
@@ -135,7 +152,11 @@ t.test('keeps the connection alive across requests, refusals included', async (t
 })
 
 t.test('checks its options when created and names the wrong one', async (t) => {
-  t.throws(() => createEngineServer({ maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases', code: 'TEXT_ENGINE_INVALID_OPTION' })
-  t.throws(() => createEngineServer({ bodyLimit: -1 }), EngineOptionError)
-  t.throws(() => createEngineServer({ apiKey: ' ' }), { name: 'EngineOptionError', option: 'apiKey' })
+  const engine = await engineWith()
+  // maxPhrases and workers are the engine's now, checked before any thread starts
+  await t.rejects(TextEngine.start({ maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases', code: 'TEXT_ENGINE_INVALID_OPTION' })
+  await t.rejects(TextEngine.start({ workers: 0 }), { name: 'EngineOptionError', option: 'workers' })
+  t.throws(() => createEngineServer({ engine, bodyLimit: -1 }), EngineOptionError)
+  t.throws(() => createEngineServer({ engine, apiKey: ' ' }), { name: 'EngineOptionError', option: 'apiKey' })
+  t.throws(() => createEngineServer({} as EngineServerOptions), { name: 'EngineOptionError', option: 'engine' })
 })

@@ -1,0 +1,27 @@
+// Deadline-aware admission: a request that cannot finish within its request-timeout-ms is refused at once.
+
+export const TIMEOUT_HEADER = 'request-timeout-ms'
+
+export interface Refusal {
+  /** whole seconds, at least 1 */
+  readonly retryAfterS: number
+  readonly estimatedMs: number
+  readonly deadlineMs: number
+}
+
+/** The header's milliseconds; anything but a whole number counts as absent, so it never refuses. */
+export function deadlineOf (header: string | string[] | undefined): number | undefined {
+  return typeof header === 'string' && /^\s*\d+\s*$/u.test(header) ? Number(header) : undefined
+}
+
+/**
+ * `waitMs` is the backlog ahead of the request divided by its lane's threads, `ownMs` its own cost.
+ * Retry-After is how long until enough of that backlog has drained for it to fit, or, for a text
+ * that alone costs more than its deadline, until all of it has: waiting longer cannot help.
+ */
+export function refusalOf (waitMs: number, ownMs: number, deadlineMs: number | undefined): Refusal | undefined {
+  const estimatedMs = waitMs + ownMs
+  if (deadlineMs === undefined || estimatedMs <= deadlineMs) return undefined
+  const drainMs = Math.min(estimatedMs - deadlineMs, waitMs)
+  return { retryAfterS: Math.max(1, Math.ceil(drainMs / 1000)), estimatedMs: Math.ceil(estimatedMs), deadlineMs }
+}

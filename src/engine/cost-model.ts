@@ -1,0 +1,56 @@
+// What an analysis costs: ms per character for all kinds, from the warm-up and then an EWMA of completed tasks.
+import type { AnalysisKind } from './analyses/index.js'
+import { endpointKinds } from './endpoints.js'
+import type { Calibration } from './warm-up.js'
+
+// Short memory: a change in the machine's load shows within ten or so large tasks.
+const ALPHA = 0.2
+// Below this a task's fixed costs (messages, setting up the parsers) swamp its per-character cost.
+const MIN_SAMPLE_CHARS = 1_000
+
+/**
+ * cost(chars, kinds) = chars × msPerChar × weight(kinds). msPerChar is for all three kinds; a kind's
+ * weight is its share of that, measured once at warm-up (entities cost ~15× a summary today, so a
+ * caller asking for a summary alone must not be priced, and refused, as if it asked for everything).
+ * A task's reading of the text is paid once whatever its kinds, so it is in every weight.
+ */
+export class CostModel {
+  readonly warmUpMsPerChar: number
+  #msPerChar: number
+  #samples = 0
+  readonly #readShare: number
+  readonly #kindShare: Readonly<Record<AnalysisKind, number>>
+
+  constructor (calibration: Calibration) {
+    const extra = (kind: AnalysisKind): number => Math.max(0, calibration.kindMs[kind] - calibration.readMs)
+    const sumMs = calibration.readMs + endpointKinds.reduce((sum, kind) => sum + extra(kind), 0)
+    this.#readShare = calibration.readMs / sumMs
+    this.#kindShare = Object.fromEntries(endpointKinds.map((kind) => [kind, extra(kind) / sumMs])) as Record<AnalysisKind, number>
+    this.warmUpMsPerChar = calibration.allMs / calibration.chars
+    this.#msPerChar = this.warmUpMsPerChar
+  }
+
+  /** For all three kinds: the warm-up's figure until tasks have been measured. */
+  get msPerChar (): number { return this.#msPerChar }
+
+  get samples (): number { return this.#samples }
+
+  /** The fraction of an all-kinds analysis these kinds cost; 1 for all three. */
+  weight (kinds: Iterable<AnalysisKind>): number {
+    let weight = this.#readShare
+    for (const kind of new Set(kinds)) weight += this.#kindShare[kind]
+    return weight
+  }
+
+  estimateMs (chars: number, kinds: Iterable<AnalysisKind>): number {
+    return chars * this.#msPerChar * this.weight(kinds)
+  }
+
+  /** A completed task: `ms` as the worker measured it, wall time, so the machine's load is in it. */
+  record (chars: number, kinds: Iterable<AnalysisKind>, ms: number): void {
+    if (chars < MIN_SAMPLE_CHARS) return
+    const perChar = ms / (chars * this.weight(kinds))
+    this.#msPerChar += ALPHA * (perChar - this.#msPerChar)
+    this.#samples++
+  }
+}
