@@ -141,6 +141,38 @@ t.test('without an apikey configured, any or no apikey is accepted', async (t) =
   t.equal((await post(client, '/text/ner', JSON.stringify({ text: TEXT }), { apikey: 'anything' })).status, 200)
 })
 
+t.test('answers GET <any prefix>/_stats with the pool and its backlog', async (t) => {
+  const { client } = await build(t)
+  await post(client, '/text/ner', JSON.stringify({ text: TEXT }))
+  const res = await client.request({ method: 'GET', path: '/any/prefix/_stats' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/json/u)
+  const stats = await res.body.json() as Record<string, unknown>
+  t.match(stats, {
+    workers: 2, busy: 0, queued: 0, backlogChars: 0, msPerChar: Number, warmUpMsPerChar: Number,
+    completed: Number, cancelled: Number, failed: 0, terminated: Number, shared: Number, late: Number, refused: Number,
+    lanes: { small: { workers: Number, running: 0, queued: 0, maxChars: Number }, large: { workers: 1, running: 0, queued: 0 } }
+  })
+  t.ok((stats.completed as number) >= 1, 'the analysis above is counted')
+  const post405 = await client.request({ method: 'POST', path: '/text/_stats', body: '{}' })
+  t.equal(post405.statusCode, 405)
+  t.equal(post405.headers.allow, 'GET')
+  await post405.body.dump()
+})
+
+t.test('with an apikey configured, /_stats answers 401 unless the apikey header matches', async (t) => {
+  const { client } = await build(t, { apiKey: 'secret-key' })
+  const none = await client.request({ method: 'GET', path: '/text/_stats' })
+  t.equal(none.statusCode, 401)
+  t.same(await none.body.json(), { error: 'missing or invalid apikey' })
+  const wrong = await client.request({ method: 'GET', path: '/text/_stats', headers: { apikey: 'secret-kez' } })
+  t.equal(wrong.statusCode, 401)
+  await wrong.body.dump()
+  const right = await client.request({ method: 'GET', path: '/text/_stats', headers: { apikey: 'secret-key' } })
+  t.equal(right.statusCode, 200)
+  t.match(await right.body.json(), { workers: Number })
+})
+
 t.test('keeps the connection alive across requests, refusals included', async (t) => {
   const { client, connections } = await build(t)
   const first = await post(client, '/text/summarize', JSON.stringify({ text: TEXT }))
