@@ -117,7 +117,7 @@ export class Scheduler {
       run.backstop = setTimeout(() => {
         this.counts.terminated++
         this.#log.warn({ chars: task.chars, kinds: task.kinds, afterMs: BACKSTOP_MS }, 'text analysis ignored its cancellation; terminating its worker')
-        run.abort.abort(new AnalysisCancelledError())
+        run.pool.terminate(run.abort, new AnalysisCancelledError())
       }, BACKSTOP_MS)
       return
     }
@@ -154,16 +154,21 @@ export class Scheduler {
     return { workers: this.#laneWorkers(lane), running, queued: queue.length, runningChars, queuedChars: queue.reduce((sum, t) => sum + t.chars, 0) }
   }
 
-  /** Fails what waits, aborts what runs (piscina's destroy() would leave those promises pending). */
+  /**
+   * Fails what waits and flags what runs; the pools' destroy(), next, terminates those threads and
+   * rejects their tasks, which then count as cancelled.
+   */
   close (): void {
     this.#closed = true
     for (const queue of Object.values(this.#queues)) {
-      for (const task of queue.splice(0)) task.fail(new AnalysisCancelledError())
+      for (const task of queue.splice(0)) {
+        this.counts.cancelled++
+        task.fail(new AnalysisCancelledError())
+      }
     }
     for (const [task, run] of this.#running) {
       clearTimeout(run.backstop)
       raise(task.flag)
-      run.abort.abort(new AnalysisCancelledError())
     }
     for (const pool of Object.values(this.#pools)) pool.onReady = () => {}
   }
@@ -206,7 +211,7 @@ export class Scheduler {
           task.fail(new AnalysisCancelledError())
         }
       }, (err: Error) => {
-        if (run.abort.signal.aborted) {
+        if (run.abort.signal.aborted || this.#closed) {
           this.counts.cancelled++
           task.fail(new AnalysisCancelledError())
           return

@@ -1,4 +1,5 @@
 // The worker threads that run the analyses (piscina), and which of them have loaded the models.
+import { once } from 'node:events'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
@@ -17,6 +18,8 @@ export class WorkerPool {
   // thread ids; piscina reports a replacement thread only once it has loaded worker.ts
   readonly #ready = new Set<number>()
   #onReady: () => void = () => {}
+  // threads terminated by an abort: piscina forgets them at once, but they exit a moment later
+  readonly #exiting = new Set<Promise<unknown>>()
 
   /** `nice`: added to each thread's nice value on Linux (see thread-priority.ts); 0 leaves it. */
   constructor (threads: number, nice: number, log: EngineLogger) {
@@ -43,6 +46,19 @@ export class WorkerPool {
     return this.#piscina.run(task, { signal })
   }
 
+  /** Aborts a running task's signal, which makes piscina terminate its thread and start another. */
+  terminate (abort: AbortController, reason: Error): void {
+    const before = this.#piscina.threads
+    abort.abort(reason)
+    const after = new Set(this.#piscina.threads)
+    for (const thread of before) {
+      if (after.has(thread)) continue
+      const exited = once(thread, 'exit').catch(() => {})
+      this.#exiting.add(exited)
+      void exited.then(() => this.#exiting.delete(exited))
+    }
+  }
+
   /** Resolves once every thread has loaded the models: one task each, as a thread takes one at a time. */
   async warm (): Promise<void> {
     await Promise.all(Array.from({ length: this.#size }, () => this.#piscina.run(undefined as never, { name: 'ready' })))
@@ -53,8 +69,12 @@ export class WorkerPool {
     return await (this.#piscina.run(undefined as never, { name: 'calibrate' }) as Promise<unknown>) as Calibration
   }
 
-  /** Terminates every thread; tasks still running must have been aborted first, or their promises never settle. */
+  /**
+   * Terminates every thread, rejecting what runs on them. Threads terminated earlier are waited
+   * for first: their exit, arriving after piscina's destroy(), would make it start new ones.
+   */
   async destroy (): Promise<void> {
+    await Promise.all(this.#exiting)
     await this.#piscina.destroy()
   }
 }
