@@ -42,8 +42,10 @@ export interface EmbeddedEngineOptions {
  * timeouts, the 502 for a reset connection) is the one it uses for the hosted API.
  */
 
-// The first start under tap compiles TypeScript in the child; a few seconds is normal there.
-const START_TIMEOUT_MS = 30_000
+// Each worker thread loads the models before the engine listens: ~1 s of a core per thread from
+// dist, 3–4 s under tap's TypeScript loader, so a start on a loaded 2-core machine under tap can
+// take 20–30 s.
+const START_TIMEOUT_MS = 60_000
 // SIGTERM lets an analysis in flight finish; past this the engine is killed.
 const CLOSE_GRACE_MS = 5_000
 // Restart backoff doubles from BASE to MAX; an engine that ran STABLE long resets it.

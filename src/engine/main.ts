@@ -45,9 +45,8 @@ try {
   process.exit(1)
 }
 const { port } = server.address() as AddressInfo
-const { workers, warmUpMsPerChar } = engine.stats()
-log.info({ url: `${origin(config.host, port)}/text`, apiKey: config.apiKey !== undefined, workers, warmUpMsPerChar, startupMs: Math.round(performance.now() - started) },
-  'text engine listening')
+log.info({ url: `${origin(config.host, port)}/text`, apiKey: config.apiKey !== undefined, threads: engine.threads,
+  warmUpMsPerChar: engine.stats().warmUpMsPerChar, startupMs: Math.round(performance.now() - started) }, 'text engine listening')
 
 let stopping = false
 function stop (reason: string): void {

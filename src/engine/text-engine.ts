@@ -47,6 +47,8 @@ const MAX_SHARED = 1024
 const LARGE_NICE = 10
 
 export class TextEngine {
+  /** threads the engine runs once all have loaded: one per large slot and one for small texts */
+  readonly threads: number
   readonly #pools: Pools
   readonly #cost: CostModel
   readonly #scheduler: Scheduler
@@ -58,25 +60,36 @@ export class TextEngine {
   #refused = 0
   #closed: Promise<void> | undefined
 
-  /** Starts the threads and resolves once all have loaded the models and the cost is measured. */
+  /**
+   * Starts the threads; resolves once the small-text thread has loaded the models and measured
+   * their cost. The large-text threads load meanwhile at their lower priority, and each takes
+   * work once loaded (stats().workers counts them): under tap's TypeScript loader a thread takes
+   * 3–4 s of a core, so waiting for all doubled the time to listen with one large thread.
+   */
   static async start (opts: TextEngineOptions = {}): Promise<TextEngine> {
     const workers = checkWorkers(opts.workers) ?? availableParallelism()
     const maxPhrases = checkMaxPhrases(opts.maxPhrases)
     const log = opts.log ?? silentLogger
     const pools: Pools = { small: new WorkerPool(1, 0, log), large: new WorkerPool(workers, LARGE_NICE, log) }
+    const loadingLarge = pools.large.warm()
+    let calibration
     try {
-      await Promise.all([pools.small.warm(), pools.large.warm()])
-      // Where the large texts run, since they are what admission mostly prices; once all threads
-      // are loaded, so their loading does not slow the measurement.
-      const calibration = await pools.large.calibrate()
-      return new TextEngine(pools, new CostModel(calibration), maxPhrases, log)
+      await pools.small.warm()
+      calibration = await pools.small.calibrate()
     } catch (err) {
+      loadingLarge.catch(() => {})
       await Promise.all([pools.small.destroy(), pools.large.destroy()])
       throw new EngineStartError(`its worker threads could not load the analyses: ${(err as Error).message}`)
     }
+    const engine = new TextEngine(pools, new CostModel(calibration), workers + 1, maxPhrases, log)
+    loadingLarge.catch((err: unknown) => {
+      if (engine.#closed === undefined) log.error({ err }, 'text engine: the large-text threads could not load the analyses')
+    })
+    return engine
   }
 
-  private constructor (pools: Pools, cost: CostModel, maxPhrases: number | undefined, log: EngineLogger) {
+  private constructor (pools: Pools, cost: CostModel, threads: number, maxPhrases: number | undefined, log: EngineLogger) {
+    this.threads = threads
     this.#pools = pools
     this.#cost = cost
     this.#maxPhrases = maxPhrases

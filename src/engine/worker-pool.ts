@@ -15,8 +15,10 @@ const WORKER = fileURLToPath(new URL(`./worker${extname(fileURLToPath(import.met
 export class WorkerPool {
   readonly #piscina: Piscina<AnalysisTask, AnalysisOutcome>
   readonly #size: number
-  // thread ids; piscina reports a replacement thread only once it has loaded worker.ts
+  // Thread ids. Piscina reports a replacement thread once it has loaded worker.ts, but the first
+  // threads at once, as it creates them: those count when their warm() task answers.
   readonly #ready = new Set<number>()
+  readonly #first: ReadonlySet<number>
   #onReady: () => void = () => {}
   // threads terminated by an abort: piscina forgets them at once, but they exit a moment later
   readonly #exiting = new Set<Promise<unknown>>()
@@ -27,7 +29,9 @@ export class WorkerPool {
     this.#piscina = new Piscina<AnalysisTask, AnalysisOutcome>({
       filename: WORKER, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, workerData: { nice }
     })
+    this.#first = new Set(this.#piscina.threads.map((thread) => thread.threadId))
     this.#piscina.on('workerCreate', (worker: { id: number }) => {
+      if (this.#first.has(worker.id)) return
       this.#ready.add(worker.id)
       this.#onReady()
     })
@@ -59,9 +63,17 @@ export class WorkerPool {
     }
   }
 
-  /** Resolves once every thread has loaded the models: one task each, as a thread takes one at a time. */
+  /**
+   * Resolves once every first thread has loaded the models; each counts as ready as soon as it
+   * has. One task each: a thread takes one at a time, so while one loads, its task keeps piscina
+   * from giving it anything else.
+   */
   async warm (): Promise<void> {
-    await Promise.all(Array.from({ length: this.#size }, () => this.#piscina.run(undefined as never, { name: 'ready' })))
+    await Promise.all(Array.from({ length: this.#size }, async () => {
+      const id = await (this.#piscina.run(undefined as never, { name: 'ready' }) as Promise<unknown>) as number
+      this.#ready.add(id)
+      this.#onReady()
+    }))
   }
 
   /** The analyses timed on one thread. */

@@ -1,6 +1,7 @@
 // A pool thread's tasks: analyse one text for its kinds, stopping at the next checkpoint once its cancel flag is raised.
 // First, so the models load at the thread's own priority: imports run in order.
 import './thread-priority.js'
+import { threadId } from 'node:worker_threads'
 import { analyse } from './analyses/index.js'
 import type { AnalysisBodies, AnalysisKind } from './analyses/index.js'
 import { checkpointOf } from './cancel-flag.js'
@@ -35,9 +36,9 @@ export default function analyseTask (task: AnalysisTask): AnalysisOutcome {
   }
 }
 
-/** Answers once this thread has loaded: the pool runs one per thread to know all are warm. */
-export function ready (): true {
-  return true
+/** Answers, with the thread's id, once this thread has loaded: the pool runs one per thread. */
+export function ready (): number {
+  return threadId
 }
 
 export { calibrate }

@@ -34,7 +34,7 @@ t.test('serves on the configured host and port, answers an analysis in flight on
   const { child, url, lines } = await run(t, { PORT: '0', HOST: '127.0.0.1', TEXT_API_KEY: 'k', MAX_PHRASES: '2' })
   t.match(url, /^http:\/\/127\.0\.0\.1:\d+\/text$/u)
   t.match(lines[0], { level: 30, name: 'text-engine', msg: 'text engine listening' }, 'pino JSON lines')
-  t.equal(lines[0]?.workers, availableParallelism() + 1, 'by default, a thread per core for large texts and one for small ones')
+  t.equal(lines[0]?.threads, availableParallelism() + 1, 'by default, a thread per core for large texts and one for small ones')
 
   const res = await request(`${url}/most_common_phrases`, {
     method: 'POST',
