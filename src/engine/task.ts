@@ -38,7 +38,6 @@ export interface TaskListeners {
 }
 
 export class Task {
-  readonly key: string
   readonly text: string
   readonly lane: Lane
   readonly flag = createCancelFlag()
@@ -51,16 +50,13 @@ export class Task {
   readonly #waiters = new Set<Waiter>()
   readonly #listeners: TaskListeners
 
-  constructor (key: string, text: string, listeners: TaskListeners) {
-    this.key = key
+  constructor (text: string, listeners: TaskListeners) {
     this.text = text
     this.lane = laneOf(text.length)
     this.#listeners = listeners
   }
 
   get chars (): number { return this.text.length }
-
-  get waiting (): number { return this.#waiters.size }
 
   /** Running: the kinds it computes. Before: the kinds its waiters want, in the contract's order. */
   get kinds (): readonly AnalysisKind[] {

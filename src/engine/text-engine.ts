@@ -156,15 +156,17 @@ export class TextEngine {
   }
 
   #open (key: string, text: string): Task {
-    const task: Task = new Task(key, text, {
+    const unlist = (): void => {
+      this.#clearWindow(task)
+      if (this.#shared.get(key) === task) this.#shared.delete(key)
+    }
+    const task: Task = new Task(text, {
+      // at once, not when it stops: a request for the same text must not join a cancelled task
       abandoned: () => {
-        this.#clearWindow(task)
+        unlist()
         this.#scheduler.cancel(task)
       },
-      settled: () => {
-        this.#clearWindow(task)
-        if (this.#shared.get(key) === task) this.#shared.delete(key)
-      }
+      settled: unlist
     })
     // A running task that lacks this kind stays with its waiters, unlisted; the new one takes its key.
     if (this.#shared.has(key) || this.#shared.size < MAX_SHARED) this.#shared.set(key, task)

@@ -68,3 +68,17 @@ t.test('the shared task is cancelled once every caller has gone', async (t) => {
   t.equal(after.cancelled - before.cancelled, 1, 'one task cancelled, for three callers')
   t.equal(after.completed - before.completed, 1, 'only the occupying text was analysed')
 })
+
+t.test('a call for a text whose abandoned task is still stopping gets a task of its own', async (t) => {
+  const text = prose(49_000, 6)
+  const abort = new AbortController()
+  const first = settled(post(agent, `${url}/ner`, text, { signal: abort.signal }))
+  await waitFor('the text to run', async () => (await stats(agent, url)).lanes.large.running === 1)
+  // into the entities, where today no checkpoint comes for a while: the task stops only at the backstop
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  abort.abort()
+  t.type(await first, Error)
+  const again = await post(agent, `${url}/ner`, text)
+  t.equal(again.status, 200, 'answered, not failed with the abandoned task')
+  t.match(again.body, { ner: Array })
+})
