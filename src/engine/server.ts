@@ -74,6 +74,8 @@ export function createEngineServer (options: EngineServerOptions): Server {
     // No content-type check: the contract's clients send application/json, and the body decides.
     const text = parseText(raw)
     if (typeof text !== 'string') return send(res, 400, text)
+    // gone while its body was parsed: nobody to analyse for
+    if (res.destroyed) return
     const submission = engine.submit(text, kind, deadlineOf(req.headers[TIMEOUT_HEADER]))
     if (!submission.accepted) return overloaded(res, submission.refusal)
     await answer(res, submission.ticket)
