@@ -89,6 +89,7 @@ const ms = (/** @type {number} */ x) => `${Math.round(x)} ms`
 async function startEngine () {
   const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', TEXT_API_KEY: KEY, LOG_LEVEL: 'info' }
   if (config.workers !== undefined) env.WORKERS = config.workers
+  const spawnedAt = performance.now()
   const child = spawn(process.execPath, [config.entry], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   /** @type {Record<string, unknown>} */
   const listening = await new Promise((resolve, reject) => {
@@ -101,7 +102,7 @@ async function startEngine () {
       } catch {}
     })
   })
-  return { child, url: String(listening.url), startupMs: Number(listening.startupMs) }
+  return { child, url: String(listening.url), startupMs: Number(listening.startupMs), threads: Number(listening.threads), spawnedAt }
 }
 
 const agent = new Agent({ connections: 256, keepAliveTimeout: 10_000 })
@@ -318,8 +319,12 @@ console.log(`engine bench at ${machine.commit}, ${machine.date}, node ${machine.
 const engine = await startEngine()
 const results = /** @type {Record<string, unknown>} */ ({ machine, startupMs: engine.startupMs })
 try {
-  const first = await stats(engine.url)
-  console.log(`engine      started in ${engine.startupMs} ms: ${first.workers} threads (${first.lanes.large.workers} for large texts), warm-up ${first.warmUpMsPerChar.toFixed(4)} ms/char`)
+  // The engine listens once its small-text thread is loaded; the large-text ones follow.
+  const first = await until(engine.url, (s) => s.workers === engine.threads, 50)
+  const readyMs = Math.round(performance.now() - engine.spawnedAt)
+  results.readyMs = readyMs
+  console.log(`engine      listening after ${engine.startupMs} ms, all ${first.workers} threads ready (${first.lanes.large.workers} for large texts) after ${readyMs} ms; ` +
+    `warm-up ${first.warmUpMsPerChar.toFixed(4)} ms/char`)
   if (config.sections.includes('throughput')) results.throughput = await throughput(engine.url)
   if (config.sections.includes('latency')) results.latency = await latency(engine.url)
   if (config.sections.includes('cancel')) results.cancel = await cancel(engine.url)
