@@ -1,4 +1,4 @@
-// What an analysis costs: ms per character for all kinds, from the warm-up and then an EWMA of completed tasks.
+// What an analysis costs: ms per character for all kinds, from a thread's warm-up and then an EWMA of completed tasks.
 import type { AnalysisKind } from './analyses/index.js'
 import { endpointKinds } from './endpoints.js'
 import type { Calibration } from './warm-up.js'
@@ -14,30 +14,34 @@ const MIN_SAMPLE_CHARS = 1_000
 
 /**
  * cost(chars, kinds) = chars × msPerChar × weight(kinds). msPerChar is for all three kinds; a kind's
- * weight is its share of that, measured once at warm-up (entities cost ~15× a summary today, so a
- * caller asking for a summary alone must not be priced, and refused, as if it asked for everything).
- * A task's reading of the text is paid once whatever its kinds, so it is in every weight.
+ * weight is its share of that, measured at warm-up (entities cost ~15× a summary today, so a caller
+ * asking for a summary alone must not be priced, and refused, as if it asked for everything). A
+ * task's reading of the text is paid once whatever its kinds, so it is in every weight. Until the
+ * first thread has warmed up there is no figure: estimates are 0 and `measured` is false.
  */
 export class CostModel {
-  readonly warmUpMsPerChar: number
-  #msPerChar: number
-  #samples = 0
-  readonly #readShare: number
-  readonly #kindShare: Readonly<Record<AnalysisKind, number>>
+  #warmUpMsPerChar: number | undefined
+  #msPerChar = 0
+  #readShare = 1
+  #kindShare: Readonly<Record<AnalysisKind, number>> = { summarize: 0, ner: 0, most_common_phrases: 0 }
 
-  constructor (calibration: Calibration) {
+  /** The first thread's warm-up; later ones change nothing, completed tasks do. */
+  warmedUp (calibration: Calibration): void {
+    if (this.#warmUpMsPerChar !== undefined) return
     const extra = (kind: AnalysisKind): number => Math.max(0, calibration.kindMs[kind] - calibration.readMs)
     const sumMs = calibration.readMs + endpointKinds.reduce((sum, kind) => sum + extra(kind), 0)
     this.#readShare = calibration.readMs / sumMs
     this.#kindShare = Object.fromEntries(endpointKinds.map((kind) => [kind, extra(kind) / sumMs])) as Record<AnalysisKind, number>
-    this.warmUpMsPerChar = calibration.allMs / calibration.chars
-    this.#msPerChar = this.warmUpMsPerChar
+    this.#warmUpMsPerChar = calibration.allMs / calibration.chars
+    this.#msPerChar = this.#warmUpMsPerChar
   }
 
-  /** For all three kinds: the warm-up's figure until tasks have been measured. */
-  get msPerChar (): number { return this.#msPerChar }
+  get measured (): boolean { return this.#warmUpMsPerChar !== undefined }
 
-  get samples (): number { return this.#samples }
+  /** For all three kinds: the warm-up's figure until tasks have been measured; null before. */
+  get msPerChar (): number | null { return this.measured ? this.#msPerChar : null }
+
+  get warmUpMsPerChar (): number | null { return this.#warmUpMsPerChar ?? null }
 
   /** The fraction of an all-kinds analysis these kinds cost; 1 for all three. */
   weight (kinds: Iterable<AnalysisKind>): number {
@@ -52,9 +56,8 @@ export class CostModel {
 
   /** A completed task: `ms` as the worker measured it, wall time, so the machine's load is in it. */
   record (chars: number, kinds: Iterable<AnalysisKind>, ms: number): void {
-    if (chars < MIN_SAMPLE_CHARS) return
+    if (chars < MIN_SAMPLE_CHARS || !this.measured) return
     const perChar = Math.min(MAX_STEP * this.#msPerChar, Math.max(this.#msPerChar / MAX_STEP, ms / (chars * this.weight(kinds))))
     this.#msPerChar += ALPHA * (perChar - this.#msPerChar)
-    this.#samples++
   }
 }

@@ -10,9 +10,12 @@ export interface EngineStats {
   readonly queued: number
   /** characters queued and running */
   readonly backlogChars: number
-  /** ms per character for all three analyses: the warm-up's figure, then an EWMA of completed tasks */
-  readonly msPerChar: number
-  readonly warmUpMsPerChar: number
+  /**
+   * ms per character for all three analyses: the first thread's warm-up figure, then an EWMA of
+   * completed tasks; null until a thread has warmed up (and until then nothing is refused)
+   */
+  readonly msPerChar: number | null
+  readonly warmUpMsPerChar: number | null
   /** tasks (one per text, however many requests wait on it) */
   readonly completed: number
   /** tasks abandoned by every request waiting on them, before or while running */

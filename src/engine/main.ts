@@ -26,14 +26,13 @@ try {
 log.level = config.logLevel
 
 const started = performance.now()
-// The pool is this file's: created before the server, destroyed after it.
-let engine: TextEngine
-try {
-  engine = await TextEngine.start({ workers: config.workers, maxPhrases: config.maxPhrases, log })
-} catch (err) {
+// The pool is this file's: created before the server, destroyed after it. It accepts work at once;
+// its threads load the models meanwhile.
+const engine = TextEngine.start({ workers: config.workers, maxPhrases: config.maxPhrases, log })
+engine.ready.catch((err: unknown) => {
   log.fatal({ err }, 'text engine could not start its workers')
   process.exit(1)
-}
+})
 const server = createEngineServer({ engine, apiKey: config.apiKey, bodyLimit: config.bodyLimit, log })
 server.listen(config.port, config.host)
 try {
@@ -46,7 +45,7 @@ try {
 }
 const { port } = server.address() as AddressInfo
 log.info({ url: `${origin(config.host, port)}/text`, apiKey: config.apiKey !== undefined, threads: engine.threads,
-  warmUpMsPerChar: engine.stats().warmUpMsPerChar, startupMs: Math.round(performance.now() - started) }, 'text engine listening')
+  startupMs: Math.round(performance.now() - started) }, 'text engine listening')
 
 let stopping = false
 function stop (reason: string): void {

@@ -7,6 +7,7 @@ import { Lane } from './lane.js'
 import type { EngineLogger } from './logger.js'
 import { TaskState } from './task.js'
 import type { Task } from './task.js'
+import type { Calibration } from './warm-up.js'
 import type { WorkerPool } from './worker-pool.js'
 
 /*
@@ -77,8 +78,17 @@ export class Scheduler {
     this.#cost = opts.cost
     this.#maxPhrases = opts.maxPhrases
     this.#log = opts.log
-    // A replacement thread counts once it has loaded the models, not while it loads them.
-    for (const pool of Object.values(this.#pools)) pool.onReady = () => this.pump()
+    // A thread counts once it has loaded the models, not while it loads them; the first to do so
+    // gives the cost model its first figure, and what queued meanwhile is priced with it.
+    for (const pool of Object.values(this.#pools)) {
+      pool.onReady = (calibration?: Calibration) => {
+        if (calibration !== undefined && !this.#cost.measured) {
+          this.#cost.warmedUp(calibration)
+          for (const task of [...this.#queues.small, ...this.#queues.large]) this.reprice(task)
+        }
+        this.pump()
+      }
+    }
   }
 
   /** Threads ready for a task, busy or not. */

@@ -49,8 +49,13 @@ const LARGE_NICE = 10
 export class TextEngine {
   /** threads the engine runs once all have loaded: one per large slot and one for small texts */
   readonly threads: number
+  /**
+   * The small-text thread has loaded the models and measured their cost; rejects with
+   * EngineStartError if it could not, unless close() came first.
+   */
+  readonly ready: Promise<void>
   readonly #pools: Pools
-  readonly #cost: CostModel
+  readonly #cost = new CostModel()
   readonly #scheduler: Scheduler
   readonly #maxPhrases: number | undefined
   readonly #shared = new Map<string, Task>()
@@ -61,39 +66,33 @@ export class TextEngine {
   #closed: Promise<void> | undefined
 
   /**
-   * Starts the threads; resolves once the small-text thread has loaded the models and measured
-   * their cost. The large-text threads load meanwhile at their lower priority, and each takes
-   * work once loaded (stats().workers counts them): under tap's TypeScript loader a thread takes
-   * 3–4 s of a core, so waiting for all doubled the time to listen with one large thread.
+   * Starts the threads and returns at once: work is accepted now and waits for the threads, which
+   * load the models in the background (~1 s of a core each from dist, 3–4 s under tap's TypeScript
+   * loader: waiting for them before listening made the service's plugin start time out).
    */
-  static async start (opts: TextEngineOptions = {}): Promise<TextEngine> {
+  static start (opts: TextEngineOptions = {}): TextEngine {
     const workers = checkWorkers(opts.workers) ?? availableParallelism()
     const maxPhrases = checkMaxPhrases(opts.maxPhrases)
-    const log = opts.log ?? silentLogger
-    const pools: Pools = { small: new WorkerPool(1, 0, log), large: new WorkerPool(workers, LARGE_NICE, log) }
-    const loadingLarge = pools.large.warm()
-    let calibration
-    try {
-      await pools.small.warm()
-      calibration = await pools.small.calibrate()
-    } catch (err) {
-      loadingLarge.catch(() => {})
-      await Promise.all([pools.small.destroy(), pools.large.destroy()])
-      throw new EngineStartError(`its worker threads could not load the analyses: ${(err as Error).message}`)
-    }
-    const engine = new TextEngine(pools, new CostModel(calibration), workers + 1, maxPhrases, log)
-    loadingLarge.catch((err: unknown) => {
-      if (engine.#closed === undefined) log.error({ err }, 'text engine: the large-text threads could not load the analyses')
-    })
-    return engine
+    return new TextEngine(workers, maxPhrases, opts.log ?? silentLogger)
   }
 
-  private constructor (pools: Pools, cost: CostModel, threads: number, maxPhrases: number | undefined, log: EngineLogger) {
-    this.threads = threads
-    this.#pools = pools
-    this.#cost = cost
+  private constructor (workers: number, maxPhrases: number | undefined, log: EngineLogger) {
+    const began = performance.now()
+    this.threads = workers + 1
     this.#maxPhrases = maxPhrases
-    this.#scheduler = new Scheduler({ pools, cost, maxPhrases, log })
+    this.#pools = { small: new WorkerPool(1, 0, log), large: new WorkerPool(workers, LARGE_NICE, log) }
+    this.#scheduler = new Scheduler({ pools: this.#pools, cost: this.#cost, maxPhrases, log })
+    const failed = (err: unknown): void => {
+      // threads terminated by close() while they loaded: not a failure to start
+      if (this.#closed !== undefined) return
+      throw new EngineStartError(`its worker threads could not load the analyses: ${(err as Error).message}`)
+    }
+    this.ready = this.#pools.small.warm().catch(failed)
+    // Observed here too, so a caller that never awaits it does not crash the process.
+    this.ready.catch(() => {})
+    void Promise.all([this.ready, this.#pools.large.warm().catch(failed)]).then(() => {
+      log.info({ threads: this.threads, warmUpMsPerChar: this.#cost.warmUpMsPerChar, ms: Math.round(performance.now() - began) }, 'text engine threads ready')
+    }, (err: unknown) => log.error({ err }, 'text engine threads failed to load'))
   }
 
   /**
@@ -111,7 +110,8 @@ export class TextEngine {
     const ownMs = joining?.state === TaskState.RUNNING
       ? 0
       : this.#cost.estimateMs(text.length, [...(joining?.kinds ?? []), kind])
-    const refusal = refusalOf(waitMs, ownMs, deadlineMs)
+    // No figure yet (no thread has warmed up): nothing to refuse on.
+    const refusal = this.#cost.measured ? refusalOf(waitMs, ownMs, deadlineMs) : undefined
     if (refusal !== undefined) {
       this.#refused++
       return { accepted: false, refusal }

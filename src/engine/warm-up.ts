@@ -1,10 +1,10 @@
-// Runs in each worker: the analyses on ordinary prose at load, and the timings the cost model starts from.
+// Runs in each worker as it loads: the analyses on ordinary prose, timed, so the cost model has a first figure.
 import { analyse } from './analyses/index.js'
 import type { AnalysisKind } from './analyses/index.js'
 import { CALIBRATION_TEXT } from './calibration-text.js'
 import { endpointKinds } from './endpoints.js'
 
-/** ms, each the median of a few runs. */
+/** ms, on this thread, as it finished loading. */
 export interface Calibration {
   /** all kinds on `chars` characters: the per-character cost */
   readonly chars: number
@@ -14,28 +14,23 @@ export interface Calibration {
   readonly kindMs: Readonly<Record<AnalysisKind, number>>
 }
 
-// Twice, because the first run of a fresh thread is still mostly compiling: JIT and lazy loading
-// happen here, not in the first real request.
-export function warmUp (): void {
-  analyse(CALIBRATION_TEXT, endpointKinds)
-  analyse(CALIBRATION_TEXT, endpointKinds)
-}
-
-const RUNS = 3
 // Doubled for the per-character figure: a short text's fixed costs (setting up the parsers) would
 // overstate it; 500 characters cost ~0.03 ms/char, 50 000 ~0.01 on this VM.
 const LONGER = `${CALIBRATION_TEXT}\n\n${CALIBRATION_TEXT}`
 
-export function calibrate (): Calibration {
+/**
+ * JIT and lazy loading happen here, not in the first real request: a first run of everything
+ * (mostly compiling, so not timed), then each kind alone, then everything on a longer text.
+ * About 0.5 s of a core; one thread's figure is noisy, which is why completed tasks take over.
+ */
+export function warmUp (): Calibration {
   const time = (text: string, kinds: readonly AnalysisKind[]): number => {
-    const runs: number[] = []
-    for (let i = 0; i < RUNS; i++) {
-      const started = performance.now()
-      analyse(text, kinds)
-      runs.push(performance.now() - started)
-    }
-    return runs.sort((a, b) => a - b)[RUNS >> 1] ?? 0
+    const started = performance.now()
+    analyse(text, kinds)
+    return performance.now() - started
   }
+  time(CALIBRATION_TEXT, endpointKinds)
+  const readMs = time(CALIBRATION_TEXT, [])
   const kindMs = Object.fromEntries(endpointKinds.map((kind) => [kind, time(CALIBRATION_TEXT, [kind])])) as Record<AnalysisKind, number>
-  return { chars: LONGER.length, allMs: time(LONGER, endpointKinds), readMs: time(CALIBRATION_TEXT, []), kindMs }
+  return { chars: LONGER.length, allMs: time(LONGER, endpointKinds), readMs, kindMs }
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import type { EngineLogger } from './logger.js'
 import type { Calibration } from './warm-up.js'
-import type { AnalysisOutcome, AnalysisTask } from './worker.js'
+import type { AnalysisOutcome, AnalysisTask, Readiness } from './worker.js'
 
 // worker.js next to the compiled files, worker.ts next to the sources under tap. Threads inherit
 // process.execArgv (piscina passes no execArgv of its own), and with it tap's TypeScript loader.
@@ -19,7 +19,7 @@ export class WorkerPool {
   // threads at once, as it creates them: those count when their warm() task answers.
   readonly #ready = new Set<number>()
   readonly #first: ReadonlySet<number>
-  #onReady: () => void = () => {}
+  #onReady: (calibration?: Calibration) => void = () => {}
   // threads terminated by an abort: piscina forgets them at once, but they exit a moment later
   readonly #exiting = new Set<Promise<unknown>>()
 
@@ -43,8 +43,8 @@ export class WorkerPool {
   /** Threads ready for a task, busy or not. */
   get ready (): number { return this.#ready.size }
 
-  /** Called when a thread (a replacement too) becomes ready. */
-  set onReady (listener: () => void) { this.#onReady = listener }
+  /** Called when a thread (a replacement too) becomes ready; with its warm-up's timings for a first thread. */
+  set onReady (listener: (calibration?: Calibration) => void) { this.#onReady = listener }
 
   run (task: AnalysisTask, signal: AbortSignal): Promise<AnalysisOutcome> {
     return this.#piscina.run(task, { signal })
@@ -70,15 +70,10 @@ export class WorkerPool {
    */
   async warm (): Promise<void> {
     await Promise.all(Array.from({ length: this.#size }, async () => {
-      const id = await (this.#piscina.run(undefined as never, { name: 'ready' }) as Promise<unknown>) as number
-      this.#ready.add(id)
-      this.#onReady()
+      const { threadId, calibration } = await (this.#piscina.run(undefined as never, { name: 'ready' }) as Promise<unknown>) as Readiness
+      this.#ready.add(threadId)
+      this.#onReady(calibration)
     }))
-  }
-
-  /** The analyses timed on one thread. */
-  async calibrate (): Promise<Calibration> {
-    return await (this.#piscina.run(undefined as never, { name: 'calibrate' }) as Promise<unknown>) as Calibration
   }
 
   /**

@@ -7,7 +7,8 @@ import type { AnalysisBodies, AnalysisKind } from './analyses/index.js'
 import { checkpointOf } from './cancel-flag.js'
 import type { CancelFlag } from './cancel-flag.js'
 import { AnalysisCancelledError } from './errors.js'
-import { calibrate, warmUp } from './warm-up.js'
+import { warmUp } from './warm-up.js'
+import type { Calibration } from './warm-up.js'
 
 export interface AnalysisTask {
   readonly text: string
@@ -21,8 +22,8 @@ export type AnalysisOutcome =
   | { readonly status: 'done', readonly bodies: AnalysisBodies, readonly ms: number }
   | { readonly status: 'cancelled', readonly ms: number }
 
-// At load, before the pool counts this thread as ready: models, JIT and lazy loading.
-warmUp()
+// At load, before the pool counts this thread as ready: models, JIT and lazy loading, timed.
+const calibration = warmUp()
 
 /** A cancellation is an answer, not an error: an Error crossing threads loses its class. */
 export default function analyseTask (task: AnalysisTask): AnalysisOutcome {
@@ -36,9 +37,12 @@ export default function analyseTask (task: AnalysisTask): AnalysisOutcome {
   }
 }
 
-/** Answers, with the thread's id, once this thread has loaded: the pool runs one per thread. */
-export function ready (): number {
-  return threadId
+export interface Readiness {
+  readonly threadId: number
+  readonly calibration: Calibration
 }
 
-export { calibrate }
+/** Answers once this thread has loaded and warmed up: the pool runs one per first thread. */
+export function ready (): Readiness {
+  return { threadId, calibration }
+}

@@ -18,8 +18,8 @@ interface Harness { client: Client, server: Server, connections: () => number }
 
 // The server no longer analyses in-process: it is given a TextEngine, whose worker threads take
 // seconds to load, so one engine per maxPhrases serves the whole file and is closed at its end.
-const engines = new Map<number | undefined, Promise<TextEngine>>()
-function engineWith (maxPhrases?: number): Promise<TextEngine> {
+const engines = new Map<number | undefined, TextEngine>()
+function engineWith (maxPhrases?: number): TextEngine {
   let engine = engines.get(maxPhrases)
   if (engine === undefined) {
     engine = TextEngine.start({ workers: 1, maxPhrases })
@@ -28,13 +28,13 @@ function engineWith (maxPhrases?: number): Promise<TextEngine> {
   return engine
 }
 t.teardown(async () => {
-  for (const engine of engines.values()) await (await engine).close()
+  for (const engine of engines.values()) await engine.close()
 })
 
 /** A listening server and a keep-alive client on loopback, both closed at teardown. */
 async function build (t: Test, options: Omit<EngineServerOptions, 'engine'> & { maxPhrases?: number } = {}): Promise<Harness> {
   const { maxPhrases, ...rest } = options
-  const server = createEngineServer({ ...rest, engine: await engineWith(maxPhrases) })
+  const server = createEngineServer({ ...rest, engine: engineWith(maxPhrases) })
   let connections = 0
   server.on('connection', () => { connections++ })
   server.listen(0, '127.0.0.1')
@@ -184,10 +184,10 @@ t.test('keeps the connection alive across requests, refusals included', async (t
 })
 
 t.test('checks its options when created and names the wrong one', async (t) => {
-  const engine = await engineWith()
+  const engine = engineWith()
   // maxPhrases and workers are the engine's now, checked before any thread starts
-  await t.rejects(TextEngine.start({ maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases', code: 'TEXT_ENGINE_INVALID_OPTION' })
-  await t.rejects(TextEngine.start({ workers: 0 }), { name: 'EngineOptionError', option: 'workers' })
+  t.throws(() => TextEngine.start({ maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases', code: 'TEXT_ENGINE_INVALID_OPTION' })
+  t.throws(() => TextEngine.start({ workers: 0 }), { name: 'EngineOptionError', option: 'workers' })
   t.throws(() => createEngineServer({ engine, bodyLimit: -1 }), EngineOptionError)
   t.throws(() => createEngineServer({ engine, apiKey: ' ' }), { name: 'EngineOptionError', option: 'apiKey' })
   t.throws(() => createEngineServer({} as EngineServerOptions), { name: 'EngineOptionError', option: 'engine' })

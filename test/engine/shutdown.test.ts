@@ -16,15 +16,17 @@ await stat('.')
 t.test('close() cancels queued and running analyses, ends every worker thread and leaves no timer or handle', async (t) => {
   const baseThreads = threads()
   const baseHandles = handles()
-  const engine = await TextEngine.start({ workers: 1 })
+  const engine = TextEngine.start({ workers: 1 })
   t.ok(threads() >= baseThreads + 2, `${threads() - baseThreads} more OS threads while running`)
 
   const running = engine.submit(prose(49_000, 1), 'ner')
   const queued = engine.submit(prose(49_000, 2), 'ner')
+  // the large-text thread loads first, at its lower priority: slow on a busy machine under tap
+  await waitFor('the first text to run', () => engine.stats().lanes.large.running === 1, 120_000)
+  // in the same tick as close(): still in its collection window
   const collecting = engine.submit(prose(400, 3), 'summarize')
   if (!running.accepted || !queued.accepted || !collecting.accepted) throw new Error('no deadline, so nothing is refused')
   const outcomes = [running, queued, collecting].map((s) => s.ticket.result.then(() => 'answered', (err: Error) => err))
-  await waitFor('the first text to run', () => engine.stats().lanes.large.running === 1)
   await engine.close()
   for (const outcome of await Promise.all(outcomes)) t.type(outcome, AnalysisCancelledError)
   await engine.close()
@@ -38,11 +40,11 @@ t.test('close() cancels queued and running analyses, ends every worker thread an
 
 t.test('close() right after the backstop terminated a thread still leaves no thread behind', async (t) => {
   const baseThreads = threads()
-  const engine = await TextEngine.start({ workers: 1 })
+  const engine = TextEngine.start({ workers: 1 })
   const running = engine.submit(prose(49_000, 4), 'ner')
   if (!running.accepted) throw new Error('no deadline, so nothing is refused')
   const outcome = running.ticket.result.then(() => 'answered', (err: Error) => err)
-  await waitFor('the text to run', () => engine.stats().lanes.large.running === 1)
+  await waitFor('the text to run', () => engine.stats().lanes.large.running === 1, 120_000)
   // Past the reading of the text, into the entities: today they reach no checkpoint for a while,
   // so the backstop terminates the thread; once they do, the task stops by itself. Either way,
   // close() comes right after.

@@ -39,7 +39,7 @@ export interface Harness {
  * then the pool. Resolves once every thread has loaded the models, not just the small-text one.
  */
 export async function startEngine (t: Test, opts: TextEngineOptions & { apiKey?: string } = {}): Promise<Harness> {
-  const engine = await TextEngine.start({ workers: 2, ...opts })
+  const engine = TextEngine.start({ workers: 2, ...opts })
   await waitFor('every thread to load the models', () => engine.stats().workers === engine.threads, 120_000)
   const server = createEngineServer({ engine, apiKey: opts.apiKey })
   server.listen(0, '127.0.0.1')
