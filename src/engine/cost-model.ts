@@ -1,4 +1,4 @@
-// What an analysis costs: ms per character for all kinds, from a thread's warm-up and then an EWMA of completed tasks.
+// What an analysis costs: ms per character for all kinds, from a thread's timed warm-up and then an EWMA of completed tasks.
 import type { AnalysisKind } from './analyses/index.js'
 import { endpointKinds } from './endpoints.js'
 import type { Calibration } from './warm-up.js'
@@ -17,7 +17,7 @@ const MIN_SAMPLE_CHARS = 1_000
  * weight is its share of that, measured at warm-up (entities cost ~15× a summary today, so a caller
  * asking for a summary alone must not be priced, and refused, as if it asked for everything). A
  * task's reading of the text is paid once whatever its kinds, so it is in every weight. Until the
- * first thread has warmed up there is no figure: estimates are 0 and `measured` is false.
+ * first large-text thread has warmed up there is no figure: estimates are 0 and `measured` is false.
  */
 export class CostModel {
   #warmUpMsPerChar: number | undefined
@@ -25,7 +25,7 @@ export class CostModel {
   #readShare = 1
   #kindShare: Readonly<Record<AnalysisKind, number>> = { summarize: 0, ner: 0, most_common_phrases: 0 }
 
-  /** The first thread's warm-up; later ones change nothing, completed tasks do. */
+  /** The first timed warm-up; later ones change nothing, completed tasks do. */
   warmedUp (calibration: Calibration): void {
     if (this.#warmUpMsPerChar !== undefined) return
     const extra = (kind: AnalysisKind): number => Math.max(0, calibration.kindMs[kind] - calibration.readMs)

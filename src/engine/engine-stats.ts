@@ -11,8 +11,8 @@ export interface EngineStats {
   /** characters queued and running */
   readonly backlogChars: number
   /**
-   * ms per character for all three analyses: the first thread's warm-up figure, then an EWMA of
-   * completed tasks; null until a thread has warmed up (and until then nothing is refused)
+   * ms per character for all three analyses: the first large-text thread's warm-up figure, then an
+   * EWMA of completed tasks; null until that thread has warmed up (and until then nothing is refused)
    */
   readonly msPerChar: number | null
   readonly warmUpMsPerChar: number | null

@@ -23,7 +23,8 @@ import type { WorkerPool } from './worker-pool.js'
  *    large texts in flight on this 2-core VM: a small text's p50/p99 was 71/137 ms with all threads
  *    at one priority, and a thread replaced after a cancellation (it reloads the models: ~1 s of a
  *    core) delayed the next small text by 150–300 ms;
- *  - a small text may also take an idle large thread when no large text waits;
+ *  - a small text may also take an idle large thread when no large text waits, and a large text
+ *    the small-text thread while no large-text thread has loaded yet (at start-up);
  *  - each lane is FIFO, so the backlog ahead of a task only shrinks: the admission estimate holds.
  */
 
@@ -115,6 +116,9 @@ export class Scheduler {
       if (small !== undefined && this.#idle(smallPool) > 0) this.#start(small, smallPool)
       else if (large !== undefined && this.#idle(largePool) > 0) this.#start(large, largePool)
       else if (small !== undefined && this.#idle(largePool) > 0) this.#start(small, largePool)
+      // At start-up the large-text threads load after the small-text one: until the first has,
+      // a large text takes the small-text thread rather than wait seconds for nothing.
+      else if (large !== undefined && !largePool.loaded && this.#idle(smallPool) > 0) this.#start(large, smallPool)
       else return
     }
   }

@@ -1,4 +1,4 @@
-// Runs in each worker as it loads: the analyses on ordinary prose, timed, so the cost model has a first figure.
+// Runs in each worker as it loads: the analyses on ordinary prose, timed in the large-text threads for the cost model's first figure.
 import { analyse } from './analyses/index.js'
 import type { AnalysisKind } from './analyses/index.js'
 import { CALIBRATION_TEXT } from './calibration-text.js'
@@ -18,18 +18,23 @@ export interface Calibration {
 // overstate it; 500 characters cost ~0.03 ms/char, 50 000 ~0.01 on this VM.
 const LONGER = `${CALIBRATION_TEXT}\n\n${CALIBRATION_TEXT}`
 
+/** JIT and lazy loading happen here, not in the first real request: ~0.1 s of a core. */
+export function warmUp (): void {
+  analyse(CALIBRATION_TEXT, endpointKinds)
+}
+
 /**
- * JIT and lazy loading happen here, not in the first real request: a first run of everything
- * (mostly compiling, so not timed), then each kind alone, then everything on a longer text.
- * About 0.5 s of a core; one thread's figure is noisy, which is why completed tasks take over.
+ * A warm-up that also times the analyses: a first run of everything (mostly compiling, so not
+ * timed), then each kind alone, then everything on a longer text. About 0.5 s of a core; one
+ * thread's figure is noisy, which is why completed tasks take over.
  */
-export function warmUp (): Calibration {
+export function calibrate (): Calibration {
   const time = (text: string, kinds: readonly AnalysisKind[]): number => {
     const started = performance.now()
     analyse(text, kinds)
     return performance.now() - started
   }
-  time(CALIBRATION_TEXT, endpointKinds)
+  warmUp()
   const readMs = time(CALIBRATION_TEXT, [])
   const kindMs = Object.fromEntries(endpointKinds.map((kind) => [kind, time(CALIBRATION_TEXT, [kind])])) as Record<AnalysisKind, number>
   return { chars: LONGER.length, allMs: time(LONGER, endpointKinds), readMs, kindMs }

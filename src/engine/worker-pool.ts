@@ -11,50 +11,54 @@ import type { AnalysisOutcome, AnalysisTask, Readiness } from './worker.js'
 // process.execArgv (piscina passes no execArgv of its own), and with it tap's TypeScript loader.
 const WORKER = fileURLToPath(new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url))
 
-/** Whoever creates it destroys it. */
+export interface WorkerPoolOptions {
+  /** added to each thread's nice value on Linux (see thread-priority.ts); 0 leaves it */
+  readonly nice: number
+  /** whether each thread times its warm-up for the cost model (see warm-up.ts) */
+  readonly calibrate: boolean
+}
+
+/** No thread starts before warm(); whoever creates it destroys it. */
 export class WorkerPool {
-  readonly #piscina: Piscina<AnalysisTask, AnalysisOutcome>
+  #piscina: Piscina<AnalysisTask, AnalysisOutcome> | undefined
   readonly #size: number
+  readonly #options: WorkerPoolOptions
+  readonly #log: EngineLogger
   // Thread ids. Piscina reports a replacement thread once it has loaded worker.ts, but the first
   // threads at once, as it creates them: those count when their warm() task answers.
   readonly #ready = new Set<number>()
-  readonly #first: ReadonlySet<number>
   #onReady: (calibration?: Calibration) => void = () => {}
   // threads terminated by an abort: piscina forgets them at once, but they exit a moment later
   readonly #exiting = new Set<Promise<unknown>>()
+  #destroyed = false
+  #loaded = false
 
-  /** `nice`: added to each thread's nice value on Linux (see thread-priority.ts); 0 leaves it. */
-  constructor (threads: number, nice: number, log: EngineLogger) {
+  constructor (threads: number, opts: WorkerPoolOptions, log: EngineLogger) {
     this.#size = threads
-    this.#piscina = new Piscina<AnalysisTask, AnalysisOutcome>({
-      filename: WORKER, minThreads: threads, maxThreads: threads, idleTimeout: Infinity, workerData: { nice }
-    })
-    this.#first = new Set(this.#piscina.threads.map((thread) => thread.threadId))
-    this.#piscina.on('workerCreate', (worker: { id: number }) => {
-      if (this.#first.has(worker.id)) return
-      this.#ready.add(worker.id)
-      this.#onReady()
-    })
-    this.#piscina.on('workerDestroy', (worker: { id: number }) => { this.#ready.delete(worker.id) })
-    // A thread that dies with no task on it; without a listener the process would crash.
-    this.#piscina.on('error', (err: Error) => log.error({ err }, 'text engine worker failed'))
+    this.#options = opts
+    this.#log = log
   }
 
   /** Threads ready for a task, busy or not. */
   get ready (): number { return this.#ready.size }
 
-  /** Called when a thread (a replacement too) becomes ready; with its warm-up's timings for a first thread. */
+  /** Whether any thread has ever been ready: false while the first ones load. */
+  get loaded (): boolean { return this.#loaded }
+
+  /** Called when a thread (a replacement too) becomes ready; with its warm-up's timings for a first, timed one. */
   set onReady (listener: (calibration?: Calibration) => void) { this.#onReady = listener }
 
+  /** Only once a thread is ready (see `ready`). */
   run (task: AnalysisTask, signal: AbortSignal): Promise<AnalysisOutcome> {
+    if (this.#piscina === undefined) return Promise.reject(new Error('the pool has not started'))
     return this.#piscina.run(task, { signal })
   }
 
   /** Aborts a running task's signal, which makes piscina terminate its thread and start another. */
   terminate (abort: AbortController, reason: Error): void {
-    const before = this.#piscina.threads
+    const before = this.#piscina?.threads ?? []
     abort.abort(reason)
-    const after = new Set(this.#piscina.threads)
+    const after = new Set(this.#piscina?.threads ?? [])
     for (const thread of before) {
       if (after.has(thread)) continue
       const exited = once(thread, 'exit').catch(() => {})
@@ -69,9 +73,12 @@ export class WorkerPool {
    * from giving it anything else.
    */
   async warm (): Promise<void> {
+    if (this.#destroyed || this.#piscina !== undefined) return
+    const piscina = this.#start()
     await Promise.all(Array.from({ length: this.#size }, async () => {
-      const { threadId, calibration } = await (this.#piscina.run(undefined as never, { name: 'ready' }) as Promise<unknown>) as Readiness
+      const { threadId, calibration } = await (piscina.run(undefined as never, { name: 'ready' }) as Promise<unknown>) as Readiness
       this.#ready.add(threadId)
+      this.#loaded = true
       this.#onReady(calibration)
     }))
   }
@@ -81,7 +88,25 @@ export class WorkerPool {
    * for first: their exit, arriving after piscina's destroy(), would make it start new ones.
    */
   async destroy (): Promise<void> {
+    this.#destroyed = true
     await Promise.all(this.#exiting)
-    await this.#piscina.destroy()
+    await this.#piscina?.destroy()
+  }
+
+  #start (): Piscina<AnalysisTask, AnalysisOutcome> {
+    const piscina = new Piscina<AnalysisTask, AnalysisOutcome>({
+      filename: WORKER, minThreads: this.#size, maxThreads: this.#size, idleTimeout: Infinity, workerData: this.#options
+    })
+    const first = new Set(piscina.threads.map((thread) => thread.threadId))
+    piscina.on('workerCreate', (worker: { id: number }) => {
+      if (first.has(worker.id)) return
+      this.#ready.add(worker.id)
+      this.#onReady()
+    })
+    piscina.on('workerDestroy', (worker: { id: number }) => { this.#ready.delete(worker.id) })
+    // A thread that dies with no task on it; without a listener the process would crash.
+    piscina.on('error', (err: Error) => this.#log.error({ err }, 'text engine worker failed'))
+    this.#piscina = piscina
+    return piscina
   }
 }

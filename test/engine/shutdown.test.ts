@@ -17,7 +17,7 @@ t.test('close() cancels queued and running analyses, ends every worker thread an
   const baseThreads = threads()
   const baseHandles = handles()
   const engine = TextEngine.start({ workers: 1 })
-  t.ok(threads() >= baseThreads + 2, `${threads() - baseThreads} more OS threads while running`)
+  t.ok(threads() > baseThreads, `${threads() - baseThreads} more OS threads as it starts`)
 
   const running = engine.submit(prose(49_000, 1), 'ner')
   const queued = engine.submit(prose(49_000, 2), 'ner')
