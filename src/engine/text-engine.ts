@@ -60,6 +60,8 @@ export class TextEngine {
   readonly #maxPhrases: number | undefined
   readonly #shared = new Map<string, Task>()
   readonly #windows = new Map<Task, NodeJS.Timeout>()
+  readonly #log: EngineLogger
+  readonly #began: number
   #sharedRequests = 0
   #late = 0
   #refused = 0
@@ -86,20 +88,27 @@ export class TextEngine {
       // where the large texts, which admission mostly prices, run
       large: new WorkerPool(workers, { nice: LARGE_NICE, calibrate: true }, log)
     }
-    this.#scheduler = new Scheduler({ pools: this.#pools, cost: this.#cost, maxPhrases, log })
-    const failed = (err: unknown): void => {
-      // threads terminated by close() while they loaded: not a failure to start
-      if (this.#closed !== undefined) return
-      throw new EngineStartError(`its worker threads could not load the analyses: ${(err as Error).message}`)
-    }
-    this.ready = this.#pools.small.warm().catch(failed)
+    this.#scheduler = new Scheduler({ pools: this.#pools, cost: this.#cost, maxPhrases, log, startLarge: () => this.#startLarge() })
+    this.#log = log
+    this.#began = began
+    // The small-text thread alone first: loading every thread at once made it ready in 15 s instead
+    // of 5-8 under tap on this VM, whose loader runs a thread per worker that no nice value reaches.
+    this.ready = this.#pools.small.warm().catch((err: unknown) => this.#failed(err))
     // Observed here too, so a caller that never awaits it does not crash the process.
     this.ready.catch(() => {})
-    // One after the other: loading all at once made the small-text thread ready in 15 s instead of
-    // 11 under tap on this VM, since tap's loader runs a thread per worker that no nice value reaches.
-    void this.ready.then(async () => { await this.#pools.large.warm().catch(failed) }).then(() => {
-      log.info({ threads: this.threads, warmUpMsPerChar: this.#cost.warmUpMsPerChar, ms: Math.round(performance.now() - began) }, 'text engine threads ready')
-    }, (err: unknown) => log.error({ err }, 'text engine threads failed to load'))
+  }
+
+  #startLarge (): void {
+    this.#pools.large.warm().catch((err: unknown) => this.#failed(err)).then(() => {
+      if (this.#closed !== undefined) return
+      this.#log.info({ threads: this.threads, warmUpMsPerChar: this.#cost.warmUpMsPerChar, ms: Math.round(performance.now() - this.#began) }, 'text engine threads ready')
+    }, (err: unknown) => this.#log.error({ err }, 'text engine threads failed to load'))
+  }
+
+  #failed (err: unknown): void {
+    // threads terminated by close() while they loaded: not a failure to start
+    if (this.#closed !== undefined) return
+    throw new EngineStartError(`its worker threads could not load the analyses: ${(err as Error).message}`)
   }
 
   /**

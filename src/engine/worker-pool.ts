@@ -42,6 +42,9 @@ export class WorkerPool {
   /** Threads ready for a task, busy or not. */
   get ready (): number { return this.#ready.size }
 
+  /** Whether warm() has started the threads. */
+  get started (): boolean { return this.#piscina !== undefined }
+
   /** Whether any thread has ever been ready: false while the first ones load. */
   get loaded (): boolean { return this.#loaded }
 
