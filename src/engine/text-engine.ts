@@ -126,7 +126,7 @@ export class TextEngine {
     const ownMs = joining?.state === TaskState.RUNNING
       ? 0
       : this.#cost.estimateMs(text.length, [...(joining?.kinds ?? []), kind])
-    // No figure yet (no thread has warmed up): nothing to refuse on.
+    // No figure yet (no large-text thread has timed its warm-up): nothing to refuse on.
     const refusal = this.#cost.measured ? refusalOf(waitMs, ownMs, deadlineMs) : undefined
     if (refusal !== undefined) {
       this.#refused++
