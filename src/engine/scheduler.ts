@@ -83,11 +83,11 @@ export class Scheduler {
     this.#maxPhrases = opts.maxPhrases
     this.#log = opts.log
     this.#startLarge = opts.startLarge
-    // A thread counts once it has loaded the models, not while it loads them; the first to do so
-    // gives the cost model its first figure, and what queued meanwhile is priced with it.
+    // A thread counts once it has loaded the models, not while it loads them; a timed warm-up gives
+    // the cost model a figure, and what queued meanwhile is priced with it.
     for (const pool of Object.values(this.#pools)) {
       pool.onReady = (calibration?: Calibration) => {
-        if (calibration !== undefined && !this.#cost.measured) {
+        if (calibration !== undefined) {
           this.#cost.warmedUp(calibration)
           for (const task of [...this.#queues.small, ...this.#queues.large]) this.reprice(task)
         }
