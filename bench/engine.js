@@ -9,17 +9,22 @@
  *               are analysed: p50, p99, max
  *   cancel      ten large texts aborted once both large slots are busy: ms from the abort to no
  *               thread busy, threads terminated by the backstop, a small text's latency right after
+ *   flood       the issue's overload: many large texts at once, each as three calls with
+ *               request-timeout-ms; how many are answered 200 (and how many of those late), how
+ *               many refused 503 and how fast, the Retry-After they carry
  *   worst       each constructed worst case through the three endpoints, with its time or
  *               "timeout" (the abort then cancels it, and the next waits until the pool is idle)
  * Knobs (env):
  *   BENCH_ENGINE_WORKERS        WORKERS for the engine (default: its own, one per core)
- *   BENCH_ENGINE_SECTIONS       comma list, default throughput,latency,cancel,worst
+ *   BENCH_ENGINE_SECTIONS       comma list, default throughput,latency,cancel,flood,worst
  *   BENCH_ENGINE_LARGE_CHARS    default 49000
  *   BENCH_ENGINE_SMALL_CHARS    default 500
  *   BENCH_ENGINE_SINGLE_N       texts analysed one at a time, default 5
  *   BENCH_ENGINE_SATURATED_N    texts analysed ten at a time, default 30
  *   BENCH_ENGINE_SMALL_N        small texts timed in each latency phase, default 40
  *   BENCH_ENGINE_CANCEL_ROUNDS  default 3
+ *   BENCH_ENGINE_FLOOD_N        texts sent at once in the flood, default 200
+ *   BENCH_ENGINE_FLOOD_DEADLINE_MS  their request-timeout-ms, default 10000 (the service's default)
  *   BENCH_ENGINE_WORST_TIMEOUT_S  per worst-case text, default 30
  *   BENCH_ENGINE_ENTRY          the engine's entry, default dist/engine/main.js
  *   BENCH_ENGINE_OUT            also write the results as JSON to this file
@@ -49,19 +54,21 @@ function num (name, fallback) {
 
 const config = {
   workers: process.env.BENCH_ENGINE_WORKERS || undefined,
-  sections: (process.env.BENCH_ENGINE_SECTIONS || 'throughput,latency,cancel,worst').split(',').map((s) => s.trim()).filter(Boolean),
+  sections: (process.env.BENCH_ENGINE_SECTIONS || 'throughput,latency,cancel,flood,worst').split(',').map((s) => s.trim()).filter(Boolean),
   largeChars: num('BENCH_ENGINE_LARGE_CHARS', 49_000),
   smallChars: num('BENCH_ENGINE_SMALL_CHARS', 500),
   singleN: num('BENCH_ENGINE_SINGLE_N', 5),
   saturatedN: num('BENCH_ENGINE_SATURATED_N', 30),
   smallN: num('BENCH_ENGINE_SMALL_N', 40),
   cancelRounds: num('BENCH_ENGINE_CANCEL_ROUNDS', 3),
+  floodN: num('BENCH_ENGINE_FLOOD_N', 200),
+  floodDeadlineMs: num('BENCH_ENGINE_FLOOD_DEADLINE_MS', 10_000),
   worstTimeoutMs: num('BENCH_ENGINE_WORST_TIMEOUT_S', 30) * 1000,
   entry: resolve(root, process.env.BENCH_ENGINE_ENTRY || 'dist/engine/main.js'),
   out: process.env.BENCH_ENGINE_OUT
 }
 for (const s of config.sections) {
-  if (!['throughput', 'latency', 'cancel', 'worst'].includes(s)) throw new Error(`BENCH_ENGINE_SECTIONS: unknown section ${s}`)
+  if (!['throughput', 'latency', 'cancel', 'flood', 'worst'].includes(s)) throw new Error(`BENCH_ENGINE_SECTIONS: unknown section ${s}`)
 }
 if (!existsSync(config.entry)) throw new Error(`${config.entry} not found: run npm run build (npm run bench:engine does)`)
 
@@ -107,15 +114,19 @@ async function startEngine () {
 
 const agent = new Agent({ connections: 256, keepAliveTimeout: 10_000 })
 
-/** One call; resolves with its status and ms, or 'aborted'. @param {string} url @param {string} kind @param {string} text @param {AbortSignal} [signal] */
-async function call (url, kind, text, signal) {
+/**
+ * One call; resolves with its status, ms and Retry-After, or status 'aborted'.
+ * @param {string} url @param {string} kind @param {string} text @param {AbortSignal} [signal] @param {number} [deadlineMs]
+ */
+async function call (url, kind, text, signal, deadlineMs) {
   const started = performance.now()
+  /** @type {Record<string, string>} */
+  const headers = { 'content-type': 'application/json', apikey: KEY }
+  if (deadlineMs !== undefined) headers['request-timeout-ms'] = String(deadlineMs)
   try {
-    const res = await request(`${url}/${kind}`, {
-      dispatcher: agent, method: 'POST', signal, headers: { 'content-type': 'application/json', apikey: KEY }, body: JSON.stringify({ text })
-    })
+    const res = await request(`${url}/${kind}`, { dispatcher: agent, method: 'POST', signal, headers, body: JSON.stringify({ text }) })
     await res.body.dump()
-    return { status: res.statusCode, ms: performance.now() - started }
+    return { status: res.statusCode, ms: performance.now() - started, retryAfter: Number(res.headers['retry-after'] ?? NaN) }
   } catch (err) {
     if (signal?.aborted) return { status: 'aborted', ms: performance.now() - started }
     throw err
@@ -249,6 +260,41 @@ async function cancel (url) {
   return rounds
 }
 
+/** @param {string} url */
+async function flood (url) {
+  await until(url, (s) => s.busy === 0 && s.queued === 0, 20)
+  const before = await stats(url)
+  const deadline = config.floodDeadlineMs
+  const began = performance.now()
+  // The service's pattern: three calls per text, all texts at once; each call a deadline.
+  const texts = await Promise.all(Array.from({ length: config.floodN }, async (_, i) => {
+    const text = prose(config.largeChars, 10_000 + i)
+    const calls = await Promise.all(KINDS.map((kind) => call(url, kind, text, undefined, deadline)))
+    return calls
+  }))
+  const calls = texts.flat()
+  const ok = calls.filter((c) => c.status === 200)
+  const refused = calls.filter((c) => c.status === 503)
+  const after = await stats(url)
+  const result = {
+    texts: config.floodN,
+    calls: calls.length,
+    ok: ok.length,
+    okLate: ok.filter((c) => c.ms > deadline).length,
+    okMaxMs: Math.round(Math.max(0, ...ok.map((c) => c.ms))),
+    refused: refused.length,
+    refusedMaxMs: Math.round(Math.max(0, ...refused.map((c) => c.ms))),
+    retryAfterS: { min: Math.min(...refused.map((c) => c.retryAfter)), max: Math.max(...refused.map((c) => c.retryAfter)) },
+    other: calls.length - ok.length - refused.length,
+    tasks: after.completed - before.completed,
+    totalMs: Math.round(performance.now() - began)
+  }
+  console.log(`flood       ${result.texts} texts × 3 calls at once, request-timeout-ms ${deadline}: ${result.ok} answered 200 (${result.okLate} after the deadline, ` +
+    `slowest ${result.okMaxMs} ms), ${result.refused} refused 503 (slowest refusal ${result.refusedMaxMs} ms, Retry-After ${result.retryAfterS.min}–${result.retryAfterS.max} s), ` +
+    `${result.other} other; ${result.tasks} tasks; ${result.totalMs} ms in all`)
+  return result
+}
+
 /** Deterministic pseudo-random picks from `chars`. @param {string[]} chars @param {number} n */
 function mixed (chars, n) {
   let x = 2463534242
@@ -328,6 +374,7 @@ try {
   if (config.sections.includes('throughput')) results.throughput = await throughput(engine.url)
   if (config.sections.includes('latency')) results.latency = await latency(engine.url)
   if (config.sections.includes('cancel')) results.cancel = await cancel(engine.url)
+  if (config.sections.includes('flood')) results.flood = await flood(engine.url)
   if (config.sections.includes('worst')) results.worst = await worst(engine.url)
   const last = await stats(engine.url)
   results.stats = last

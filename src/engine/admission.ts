@@ -1,4 +1,6 @@
 // Deadline-aware admission: a request that cannot finish within its request-timeout-ms is refused at once.
+import { EngineOverloadedError } from './errors.js'
+import type { Ticket } from './task.js'
 
 export const TIMEOUT_HEADER = 'request-timeout-ms'
 
@@ -23,5 +25,10 @@ export function refusalOf (waitMs: number, ownMs: number, deadlineMs: number | u
   const estimatedMs = waitMs + ownMs
   if (deadlineMs === undefined || estimatedMs <= deadlineMs) return undefined
   const drainMs = Math.min(estimatedMs - deadlineMs, waitMs)
-  return { retryAfterS: Math.max(1, Math.ceil(drainMs / 1000)), estimatedMs: Math.ceil(estimatedMs), deadlineMs }
+  return { retryAfterS: Math.max(1, Math.ceil(drainMs / 1000)), estimatedMs: Math.ceil(estimatedMs), deadlineMs: Math.max(0, Math.floor(deadlineMs)) }
+}
+
+/** A ticket already refused: no task is opened for it. */
+export function refusedTicket (refusal: Refusal): Ticket {
+  return { result: Promise.reject(new EngineOverloadedError(refusal)), leave () {} }
 }

@@ -1,9 +1,12 @@
 // The engine's named errors, each with a `code` that never changes.
+import type { Refusal } from './admission.js'
+
 export const EngineErrorCode = {
   INVALID_OPTION: 'TEXT_ENGINE_INVALID_OPTION',
   START_FAILED: 'TEXT_ENGINE_START_FAILED',
   BODY_TOO_LARGE: 'TEXT_ENGINE_BODY_TOO_LARGE',
   CANCELLED: 'TEXT_ENGINE_CANCELLED',
+  OVERLOADED: 'TEXT_ENGINE_OVERLOADED',
   UNAVAILABLE: 'TEXT_ENGINE_UNAVAILABLE'
 } as const
 export type EngineErrorCode = typeof EngineErrorCode[keyof typeof EngineErrorCode]
@@ -59,5 +62,17 @@ export class EngineUnavailableError extends Error {
   constructor (reason: string, options?: ErrorOptions) {
     super(`text engine unavailable: ${reason}`, options)
     this.name = 'EngineUnavailableError'
+  }
+}
+
+/** A request that cannot be answered within its request-timeout-ms: the server answers 503 with Retry-After. */
+export class EngineOverloadedError extends Error {
+  readonly code = EngineErrorCode.OVERLOADED
+  readonly refusal: Refusal
+
+  constructor (refusal: Refusal) {
+    super(`the analysis would take ~${refusal.estimatedMs} ms, more than the ${refusal.deadlineMs} ms left`)
+    this.name = 'EngineOverloadedError'
+    this.refusal = refusal
   }
 }

@@ -5,7 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { TIMEOUT_HEADER, deadlineOf } from './admission.js'
 import type { Refusal } from './admission.js'
 import { STATS_SEGMENT, kindOf } from './endpoints.js'
-import { AnalysisCancelledError, BodyTooLargeError, EngineOptionError } from './errors.js'
+import { AnalysisCancelledError, BodyTooLargeError, EngineOptionError, EngineOverloadedError } from './errors.js'
 import { silentLogger } from './logger.js'
 import type { EngineLogger } from './logger.js'
 import { checkApiKey, checkBodyLimit } from './options.js'
@@ -76,9 +76,7 @@ export function createEngineServer (options: EngineServerOptions): Server {
     if (typeof text !== 'string') return send(res, 400, text)
     // gone while its body was parsed: nobody to analyse for
     if (res.destroyed) return
-    const submission = engine.submit(text, kind, deadlineOf(req.headers[TIMEOUT_HEADER]))
-    if (!submission.accepted) return overloaded(res, submission.refusal)
-    await answer(res, submission.ticket)
+    await answer(res, engine.submit(text, kind, deadlineOf(req.headers[TIMEOUT_HEADER])))
   }
 
   function stats (req: IncomingMessage, res: ServerResponse): void {
@@ -94,7 +92,7 @@ export function createEngineServer (options: EngineServerOptions): Server {
   }
 }
 
-/** The kind's body, or nothing once the client has gone: its leaving is what cancels the work. */
+/** The kind's body, a refusal, or nothing once the client has gone: its leaving is what cancels the work. */
 async function answer (res: ServerResponse, ticket: Ticket): Promise<void> {
   // 'close' on the response, not the request: since Node 16 a request's 'close' means its body was read.
   const onClose = (): void => ticket.leave()
@@ -103,6 +101,7 @@ async function answer (res: ServerResponse, ticket: Ticket): Promise<void> {
     send(res, 200, await ticket.result)
   } catch (err) {
     if (res.destroyed) return
+    if (err instanceof EngineOverloadedError) return overloaded(res, err.refusal)
     // the engine is closing and dropped the task this request waited on
     if (err instanceof AnalysisCancelledError) return send(res, 503, { error: 'shutting down' })
     // the scheduler has logged it

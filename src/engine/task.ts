@@ -24,7 +24,10 @@ interface Waiter {
 }
 
 export interface Ticket {
-  /** the kind's contract body; rejects with AnalysisCancelledError once left */
+  /**
+   * the kind's contract body; rejects with EngineOverloadedError if refused, AnalysisCancelledError
+   * once left or when the engine closes, or the analysis's own error
+   */
   readonly result: Promise<object>
   /** the request has gone: stop waiting, and cancel the task if nobody else waits */
   leave (): void
@@ -46,6 +49,8 @@ export class Task {
   startedAt = 0
   /** ms, for the kinds wanted now; fixed when it starts */
   estimateMs = 0
+  /** performance.now() by which admission said it would be done, once a request with a deadline got in */
+  promisedAt: number | undefined
   #kinds: readonly AnalysisKind[] = []
   readonly #waiters = new Set<Waiter>()
   readonly #listeners: TaskListeners
