@@ -112,9 +112,9 @@ t.test('the parent\'s event loop stays responsive while the engine analyses 50 0
   t.same(results.map((r) => r.status), [200, 200, 200])
   t.comment(`analyses took ${Math.round(took)} ms in the engine; the parent's worst timer lag was ${Math.round(maxLag)} ms`)
   t.ok(took > 250, 'the work is long enough that doing it in-process would be felt')
-  // generous for a loaded machine (this shared 2-core VM showed 114 ms once, 12 ms the next run);
-  // done in the parent, the lag would be the whole analysis: seconds
-  t.ok(maxLag < 250, `max lag ${Math.round(maxLag)} ms`)
+  // Done in the parent, the lag would be the analysis itself. Relative, since on this shared,
+  // loaded 2-core VM under tap the parent's own scheduling lag has been 12, 114 and 376 ms.
+  t.ok(maxLag < Math.max(100, took / 4), `max lag ${Math.round(maxLag)} ms against ${Math.round(took)} ms of analysis`)
 })
 
 t.test('close() stops the child, leaves no handle behind and is safe to call twice', async (t) => {
