@@ -47,7 +47,7 @@ export class Task {
   state: TaskState = TaskState.COLLECTING
   /** performance.now() when it went to a worker */
   startedAt = 0
-  /** ms, for the kinds wanted now; fixed when it starts */
+  /** ms: for all kinds until it starts, then for the kinds it computes (see Scheduler) */
   estimateMs = 0
   /** performance.now() by which admission said it would be done, once a request with a deadline got in */
   promisedAt: number | undefined

@@ -140,7 +140,6 @@ export class TextEngine {
     if (joining !== undefined) this.#sharedRequests++
     if (promisedMs !== undefined) task.promisedAt ??= performance.now() + promisedMs
     const ticket = task.join(kind)
-    this.#scheduler.reprice(task)
     if (task.state === TaskState.COLLECTING && task.kinds.length === endpointKinds.length) this.#seal(task)
     return ticket
   }
