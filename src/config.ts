@@ -42,7 +42,7 @@ export const configSchema = {
     TEXT_API_KEY: { type: 'string', default: '' },
     MAX_TEXT_CHARS: { type: 'integer', default: 50_000, minimum: 1, maximum: 10_000_000 },
     REQUEST_TIMEOUT_MS: { type: 'integer', default: 10_000, minimum: 10, maximum: 600_000 },
-    UPSTREAM_CONCURRENCY: { type: 'integer', default: 32, minimum: 1, maximum: 65_536 },
+    UPSTREAM_CONCURRENCY: { type: 'integer', default: 0, minimum: 0, maximum: 65_536 },
     UPSTREAM_QUEUE_LIMIT: { type: 'integer', default: 2048, minimum: 0, maximum: 1_000_000 },
     UPSTREAM_CONNECT_TIMEOUT_MS: { type: 'integer', default: 2000, minimum: 1, maximum: 600_000 },
     UPSTREAM_MAX_RESPONSE_BYTES: { type: 'integer', default: 1_048_576, minimum: 1024, maximum: 1_073_741_824 },
@@ -57,6 +57,7 @@ export const configSchema = {
     SHUTDOWN_GRACE_MS: { type: 'integer', default: 10_000, minimum: 0, maximum: 600_000 },
     SHUTDOWN_DELAY_MS: { type: 'integer', default: 0, minimum: 0, maximum: 600_000 },
     ENGINE_MAX_PHRASES: { type: 'integer', default: 5, minimum: 1, maximum: 100 },
+    ENGINE_WORKERS: { type: 'integer', default: 0, minimum: 0, maximum: 256 },
     METRICS: { type: 'boolean', default: true },
     CORS_ORIGINS: { type: 'string', default: '', pattern: '^\\s*(\\*|(https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*))?\\s*$' },
     CACHE: { type: 'boolean', default: true },
@@ -82,6 +83,7 @@ export interface Config {
   TEXT_API_KEY: string
   MAX_TEXT_CHARS: number
   REQUEST_TIMEOUT_MS: number
+  /** Upstream calls in flight (across the cluster with Redis); 0: 32 for a configured API, 1024 for the embedded engine. */
   UPSTREAM_CONCURRENCY: number
   UPSTREAM_QUEUE_LIMIT: number
   UPSTREAM_CONNECT_TIMEOUT_MS: number
@@ -99,6 +101,8 @@ export interface Config {
   /** On SIGTERM, how long the service stays up and serving while readiness says 503 (draining), in ms. */
   SHUTDOWN_DELAY_MS: number
   ENGINE_MAX_PHRASES: number
+  /** The embedded engine's threads for large texts; 0: one per core. */
+  ENGINE_WORKERS: number
   /** Serve Prometheus metrics on GET /metrics. */
   METRICS: boolean
   /** Empty: no CORS. `*`, or origins separated by commas (e.g. https://app.example.com). */

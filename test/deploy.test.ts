@@ -12,6 +12,7 @@ import { checkConfig, configSchema, logConfigSchema } from '../src/config.js'
 import type { Config } from '../src/config.js'
 import { loadEngineConfig } from '../src/engine/config.js'
 import { createEngineServer } from '../src/engine/server.js'
+import { TextEngine } from '../src/engine/text-engine.js'
 
 // Parsed YAML: shapes are checked field by field below, each failure naming its file and field.
 type Obj = Record<string, any>
@@ -516,7 +517,7 @@ t.test('readiness returns once the circuits\' probe is due, so an unlisted repli
     },
   })
   t.teardown(() => app.close())
-  for (let i = 0; i < 5 && app.readiness.reasons().length === 0; i++) {
+  for (let i = 0; i < 5 && (await app.readiness.check()).reasons.length === 0; i++) {
     await app.inject({ method: 'POST', url: '/analyze', payload: { text: `Ada Lovelace met Charles Babbage ${i}.` } })
   }
   const open = await app.inject({ method: 'GET', url: '/health/ready' })
@@ -528,10 +529,13 @@ t.test('readiness returns once the circuits\' probe is due, so an unlisted repli
 })
 
 t.test('the engine\'s health checks reach a port it listens on and a path it answers', async (t) => {
-  const server = createEngineServer()
+  // A real engine (one thread; the check only needs its routing) behind its real server.
+  const engine = TextEngine.start({ workers: 1 })
+  t.teardown(() => engine.close())
+  const server = createEngineServer({ engine })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   for (const s of composes.flatMap((v) => v.engines)) {
     const port = loadEngineConfig(s.env).port

@@ -1,6 +1,6 @@
 // The standalone engine's configuration, read once from the environment and checked.
 import { EngineOptionError } from './errors.js'
-import { checkApiKey, checkBodyLimit, checkHost, checkMaxPhrases, checkPort } from './options.js'
+import { checkApiKey, checkBodyLimit, checkHost, checkMaxPhrases, checkPort, checkWorkers } from './options.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
@@ -13,13 +13,16 @@ export interface EngineConfig {
   /** bytes */
   readonly bodyLimit: number
   readonly logLevel: LogLevel
+  /** threads for large texts (one more is kept for small ones); undefined: one per core */
+  readonly workers: number | undefined
 }
 
 export const DEFAULT_PORT = 8080
 
 /**
  * PORT (default 8080), HOST (default 127.0.0.1), TEXT_API_KEY (when set, required of clients),
- * MAX_PHRASES, BODY_LIMIT (bytes, default 1 MiB), LOG_LEVEL (default info).
+ * MAX_PHRASES, BODY_LIMIT (bytes, default 1 MiB), LOG_LEVEL (default info), WORKERS (threads that
+ * analyse large texts at once, default one per core; one more thread is kept for small texts).
  * An empty variable counts as unset.
  */
 export function loadEngineConfig (env: NodeJS.ProcessEnv): EngineConfig {
@@ -37,7 +40,8 @@ export function loadEngineConfig (env: NodeJS.ProcessEnv): EngineConfig {
     apiKey: checkApiKey(get('TEXT_API_KEY'), 'TEXT_API_KEY'),
     maxPhrases: checkMaxPhrases(integer(get('MAX_PHRASES')), 'MAX_PHRASES'),
     bodyLimit: checkBodyLimit(integer(get('BODY_LIMIT')), 'BODY_LIMIT'),
-    logLevel: logLevel as LogLevel
+    logLevel: logLevel as LogLevel,
+    workers: checkWorkers(integer(get('WORKERS')), 'WORKERS')
   }
 }
 

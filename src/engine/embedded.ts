@@ -1,11 +1,15 @@
 // Supervises the engine as a child process on loopback: the service's upstream when TEXT_API_URL is unset.
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { EngineOptionError } from './errors.js'
+import { request } from 'undici'
+import type { EngineStats } from './engine-stats.js'
+import { STATS_SEGMENT } from './endpoints.js'
+import { EngineOptionError, EngineUnavailableError } from './errors.js'
 import type { EngineLogger } from './logger.js'
-import { checkApiKey, checkHost, checkMaxPhrases, origin } from './options.js'
+import { checkApiKey, checkHost, checkMaxPhrases, checkWorkers, origin } from './options.js'
 import { spawnEngine } from './spawn-engine.js'
 
+export type { EngineStats } from './engine-stats.js'
 export type { EngineLogger } from './logger.js'
 
 export interface EmbeddedEngine {
@@ -15,6 +19,8 @@ export interface EmbeddedEngine {
   readonly restarts: number
   /** the running engine's process id, undefined while it is down */
   readonly pid: number | undefined
+  /** the engine's pool and backlog; rejects with EngineUnavailableError while it is down or silent */
+  stats(): Promise<EngineStats>
   close(): Promise<void>
 }
 
@@ -22,6 +28,8 @@ export interface EmbeddedEngineOptions {
   log: EngineLogger
   apiKey?: string
   maxPhrases?: number
+  /** threads that analyse large texts at once (one more is kept for small ones); default one per core */
+  workers?: number
   /** default 127.0.0.1 */
   host?: string
 }
@@ -34,14 +42,18 @@ export interface EmbeddedEngineOptions {
  * timeouts, the 502 for a reset connection) is the one it uses for the hosted API.
  */
 
-// The first start under tap compiles TypeScript in the child; a few seconds is normal there.
-const START_TIMEOUT_MS = 30_000
+// Each worker thread loads the models before the engine listens: ~1 s of a core per thread from
+// dist, 3–4 s under tap's TypeScript loader, so a start on a loaded 2-core machine under tap can
+// take 20–30 s.
+const START_TIMEOUT_MS = 60_000
 // SIGTERM lets an analysis in flight finish; past this the engine is killed.
 const CLOSE_GRACE_MS = 5_000
 // Restart backoff doubles from BASE to MAX; an engine that ran STABLE long resets it.
 const RESTART_BASE_MS = 100
 const RESTART_MAX_MS = 5_000
 const STABLE_MS = 10_000
+// The stats are counters in the engine's main thread, which never analyses: an answer is immediate.
+const STATS_TIMEOUT_MS = 2_000
 
 export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const log = opts.log
@@ -51,7 +63,8 @@ export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise
   const host = checkHost(opts.host)
   const apiKey = checkApiKey(opts.apiKey)
   const maxPhrases = checkMaxPhrases(opts.maxPhrases)
-  const spawnAt = (port: number) => spawnEngine({ host, port, apiKey, maxPhrases, log, startTimeoutMs: START_TIMEOUT_MS })
+  const workers = checkWorkers(opts.workers)
+  const spawnAt = (port: number) => spawnEngine({ host, port, apiKey, maxPhrases, workers, log, startTimeoutMs: START_TIMEOUT_MS })
 
   const first = await spawnAt(0)
   const port = first.port
@@ -111,6 +124,10 @@ export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise
     url,
     get restarts () { return restarts },
     get pid () { return child?.pid },
+    async stats () {
+      if (closed || child === undefined) throw new EngineUnavailableError(closed ? 'closed' : 'restarting')
+      return await fetchStats(`${url}/${STATS_SEGMENT}`, apiKey)
+    },
     async close () {
       if (closed) return
       closed = true
@@ -134,4 +151,22 @@ async function stop (child: ChildProcess): Promise<void> {
   } finally {
     clearTimeout(kill)
   }
+}
+
+/** One GET on its own connection, closed after the answer, so no socket outlives the call. */
+async function fetchStats (url: string, apiKey: string | undefined): Promise<EngineStats> {
+  let res
+  try {
+    res = await request(url, {
+      headers: { connection: 'close', ...(apiKey === undefined ? {} : { apikey: apiKey }) },
+      signal: AbortSignal.timeout(STATS_TIMEOUT_MS)
+    })
+  } catch (err) {
+    throw new EngineUnavailableError(`no stats from ${url}`, { cause: err })
+  }
+  if (res.statusCode !== 200) {
+    await res.body.dump()
+    throw new EngineUnavailableError(`stats answered ${res.statusCode}`)
+  }
+  return await res.body.json() as EngineStats
 }

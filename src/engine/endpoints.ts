@@ -1,20 +1,17 @@
-// The contract's three endpoints, by the last segment of the request path, each a pure function of the text.
-import { ner } from './analyses/ner.js'
-import { DEFAULT_MAX_PHRASES, mostCommonPhrases } from './analyses/phrases.js'
-import { summarize } from './analyses/summarize.js'
+// The contract's three endpoints, by the last segment of the request path; named here without loading the analyses.
+import type { AnalysisKind } from './analyses/index.js'
 
-export type Endpoint = (text: string) => object
+/** In the order an analysis computes them; the same strings as the analyses' kinds. */
+export const endpointKinds = ['summarize', 'ner', 'most_common_phrases'] as const satisfies readonly AnalysisKind[]
 
-export interface EndpointOptions {
-  readonly maxPhrases?: number | undefined
-}
+// Fails to compile if the analyses gain a kind this list lacks. A type import, so the main thread
+// never loads the models: only the workers do.
+const everyKind: Exclude<AnalysisKind, typeof endpointKinds[number]> extends never ? true : never = true
+void everyKind
 
-export function createEndpoints (opts: EndpointOptions = {}): ReadonlyMap<string, Endpoint> {
-  const maxPhrases = opts.maxPhrases ?? DEFAULT_MAX_PHRASES
-  return new Map<string, Endpoint>([
-    ['summarize', (text) => ({ summary: summarize(text) })],
-    ['ner', (text) => ({ ner: ner(text) })],
-    // the space in the key is the contract's
-    ['most_common_phrases', (text) => ({ 'most common phrases': mostCommonPhrases(text, maxPhrases) })]
-  ])
+/** GET <any prefix>/_stats: the underscore keeps it apart from any endpoint's name. */
+export const STATS_SEGMENT = '_stats'
+
+export function kindOf (segment: string): AnalysisKind | undefined {
+  return (endpointKinds as readonly string[]).includes(segment) ? segment as AnalysisKind : undefined
 }

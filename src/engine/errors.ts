@@ -1,8 +1,13 @@
 // The engine's named errors, each with a `code` that never changes.
+import type { Refusal } from './admission.js'
+
 export const EngineErrorCode = {
   INVALID_OPTION: 'TEXT_ENGINE_INVALID_OPTION',
   START_FAILED: 'TEXT_ENGINE_START_FAILED',
-  BODY_TOO_LARGE: 'TEXT_ENGINE_BODY_TOO_LARGE'
+  BODY_TOO_LARGE: 'TEXT_ENGINE_BODY_TOO_LARGE',
+  CANCELLED: 'TEXT_ENGINE_CANCELLED',
+  OVERLOADED: 'TEXT_ENGINE_OVERLOADED',
+  UNAVAILABLE: 'TEXT_ENGINE_UNAVAILABLE'
 } as const
 export type EngineErrorCode = typeof EngineErrorCode[keyof typeof EngineErrorCode]
 
@@ -37,5 +42,37 @@ export class BodyTooLargeError extends Error {
     super(`request body exceeds ${limit} bytes`)
     this.name = 'BodyTooLargeError'
     this.limit = limit
+  }
+}
+
+/** Every request waiting on an analysis has gone, so it was abandoned (thrown by the worker's checkpoint). */
+export class AnalysisCancelledError extends Error {
+  readonly code = EngineErrorCode.CANCELLED
+
+  constructor () {
+    super('analysis cancelled: nobody is waiting for it')
+    this.name = 'AnalysisCancelledError'
+  }
+}
+
+/** The supervised engine is down (restarting, closed) or did not answer in time. */
+export class EngineUnavailableError extends Error {
+  readonly code = EngineErrorCode.UNAVAILABLE
+
+  constructor (reason: string, options?: ErrorOptions) {
+    super(`text engine unavailable: ${reason}`, options)
+    this.name = 'EngineUnavailableError'
+  }
+}
+
+/** A request that cannot be answered within its request-timeout-ms: the server answers 503 with Retry-After. */
+export class EngineOverloadedError extends Error {
+  readonly code = EngineErrorCode.OVERLOADED
+  readonly refusal: Refusal
+
+  constructor (refusal: Refusal) {
+    super(`the analysis would take ~${refusal.estimatedMs} ms, more than the ${refusal.deadlineMs} ms left`)
+    this.name = 'EngineOverloadedError'
+    this.refusal = refusal
   }
 }

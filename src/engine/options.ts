@@ -16,6 +16,18 @@ export function checkMaxPhrases (value: unknown, name = 'maxPhrases'): number | 
   return value
 }
 
+// More threads than this is a typo, not a machine: each thread holds its own copy of the models (~100 MB).
+export const MAX_WORKERS = 64
+
+/** Threads that may analyse large texts at once; undefined: one per core. */
+export function checkWorkers (value: unknown, name = 'workers'): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_WORKERS) {
+    throw new EngineOptionError(name, `must be an integer from 1 to ${MAX_WORKERS}, got ${String(value)}`)
+  }
+  return value
+}
+
 export function checkBodyLimit (value: unknown, name = 'bodyLimit'): number {
   if (value === undefined) return DEFAULT_BODY_LIMIT
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {

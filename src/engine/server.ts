@@ -1,19 +1,23 @@
-// The engine's HTTP server: POST <any prefix>/summarize|ner|most_common_phrases with {"text": "..."}.
+// The engine's HTTP server: POST <any prefix>/summarize|ner|most_common_phrases with {"text": "..."}, GET <any prefix>/_stats.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { createEndpoints } from './endpoints.js'
-import type { Endpoint } from './endpoints.js'
-import { BodyTooLargeError } from './errors.js'
+import { TIMEOUT_HEADER, deadlineOf } from './admission.js'
+import type { Refusal } from './admission.js'
+import { STATS_SEGMENT, kindOf } from './endpoints.js'
+import { AnalysisCancelledError, BodyTooLargeError, EngineOptionError, EngineOverloadedError } from './errors.js'
 import { silentLogger } from './logger.js'
 import type { EngineLogger } from './logger.js'
-import { checkApiKey, checkBodyLimit, checkMaxPhrases } from './options.js'
+import { checkApiKey, checkBodyLimit } from './options.js'
 import { readBody } from './read-body.js'
+import type { Ticket } from './task.js'
+import type { TextEngine } from './text-engine.js'
 
 export interface EngineServerOptions {
+  /** runs the analyses; whoever created it closes it, after the server */
+  readonly engine: Pick<TextEngine, 'submit' | 'stats'>
   /** when set, a request must carry it in the `apikey` header */
   readonly apiKey?: string | undefined
-  readonly maxPhrases?: number | undefined
   /** bytes; default 1 MiB */
   readonly bodyLimit?: number | undefined
   readonly log?: EngineLogger | undefined
@@ -24,10 +28,13 @@ export interface EngineServerOptions {
 const KEEP_ALIVE_TIMEOUT_MS = 5_000
 
 /** Creates the server, not listening; whoever calls this listens and closes it. */
-export function createEngineServer (options: EngineServerOptions = {}): Server {
+export function createEngineServer (options: EngineServerOptions): Server {
+  const engine = options?.engine
+  if (typeof engine?.submit !== 'function' || typeof engine.stats !== 'function') {
+    throw new EngineOptionError('engine', 'must be a started TextEngine')
+  }
   const apiKey = checkApiKey(options.apiKey)
   const bodyLimit = checkBodyLimit(options.bodyLimit)
-  const endpoints = createEndpoints({ maxPhrases: checkMaxPhrases(options.maxPhrases) })
   const log = options.log ?? silentLogger
   const keyDigest = apiKey === undefined ? undefined : digest(apiKey)
 
@@ -42,8 +49,10 @@ export function createEngineServer (options: EngineServerOptions = {}): Server {
   return server
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const endpoint = endpoints.get(lastSegment(req.url ?? '/'))
-    if (endpoint === undefined) return refuse(req, res, 404, 'not found')
+    const segment = lastSegment(req.url ?? '/')
+    if (segment === STATS_SEGMENT) return stats(req, res)
+    const kind = kindOf(segment)
+    if (kind === undefined) return refuse(req, res, 404, 'not found')
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST')
       return refuse(req, res, 405, 'method not allowed')
@@ -65,20 +74,47 @@ export function createEngineServer (options: EngineServerOptions = {}): Server {
     // No content-type check: the contract's clients send application/json, and the body decides.
     const text = parseText(raw)
     if (typeof text !== 'string') return send(res, 400, text)
-    analyse(res, endpoint, text)
+    // gone while its body was parsed: nobody to analyse for
+    if (res.destroyed) return
+    await answer(res, engine.submit(text, kind, deadlineOf(req.headers[TIMEOUT_HEADER])))
   }
 
-  function analyse (res: ServerResponse, endpoint: Endpoint, text: string): void {
-    let result: object
-    try {
-      result = endpoint(text)
-    } catch (err) {
-      log.error({ err, chars: text.length }, 'text analysis failed')
-      send(res, 500, { error: 'analysis failed' })
-      return
+  function stats (req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET')
+      return refuse(req, res, 405, 'method not allowed')
     }
-    send(res, 200, result)
+    if (keyDigest !== undefined && !keyMatches(keyDigest, req.headers.apikey)) {
+      return refuse(req, res, 401, 'missing or invalid apikey')
+    }
+    req.resume()
+    send(res, 200, engine.stats())
   }
+}
+
+/** The kind's body, a refusal, or nothing once the client has gone: its leaving is what cancels the work. */
+async function answer (res: ServerResponse, ticket: Ticket): Promise<void> {
+  // 'close' on the response, not the request: since Node 16 a request's 'close' means its body was read.
+  const onClose = (): void => ticket.leave()
+  res.once('close', onClose)
+  try {
+    send(res, 200, await ticket.result)
+  } catch (err) {
+    if (res.destroyed) return
+    if (err instanceof EngineOverloadedError) return overloaded(res, err.refusal)
+    // the engine is closing and dropped the task this request waited on
+    if (err instanceof AnalysisCancelledError) return send(res, 503, { error: 'shutting down' })
+    // the scheduler has logged it
+    send(res, 500, { error: 'analysis failed' })
+  } finally {
+    res.off('close', onClose)
+  }
+}
+
+/** 503 with an honest Retry-After: the client's deadline cannot be met with the work already queued. */
+function overloaded (res: ServerResponse, refusal: Refusal): void {
+  res.setHeader('retry-after', String(refusal.retryAfterS))
+  send(res, 503, { error: 'overloaded', estimatedMs: refusal.estimatedMs, deadlineMs: refusal.deadlineMs })
 }
 
 /** The text, or the 400 body saying why there is none. */

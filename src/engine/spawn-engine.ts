@@ -14,6 +14,7 @@ export interface SpawnOptions {
   readonly port: number
   readonly apiKey: string | undefined
   readonly maxPhrases: number | undefined
+  readonly workers: number | undefined
   readonly log: EngineLogger
   /** ms to wait for the handshake */
   readonly startTimeoutMs: number
@@ -38,6 +39,7 @@ export function spawnEngine (opts: SpawnOptions): Promise<SpawnedEngine> {
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: opts.host, PORT: String(opts.port) }
   setOrDelete(env, 'TEXT_API_KEY', opts.apiKey)
   setOrDelete(env, 'MAX_PHRASES', opts.maxPhrases === undefined ? undefined : String(opts.maxPhrases))
+  setOrDelete(env, 'WORKERS', opts.workers === undefined ? undefined : String(opts.workers))
   delete env.BODY_LIMIT
 
   const child = fork(ENTRY, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })

@@ -43,7 +43,12 @@ export default fp(async function engine (app: FastifyInstance) {
   const apiKey = randomBytes(16).toString('hex')
   // Imported on demand: a service that fronts the real API never loads the engine's code.
   const { startEmbeddedEngine } = await import('../engine/embedded.js')
-  const started = await startEmbeddedEngine({ log: app.log.child({ component: 'engine' }), apiKey, maxPhrases: config.ENGINE_MAX_PHRASES })
+  const started = await startEmbeddedEngine({
+    log: app.log.child({ component: 'engine' }),
+    apiKey,
+    maxPhrases: config.ENGINE_MAX_PHRASES,
+    ...(config.ENGINE_WORKERS > 0 ? { workers: config.ENGINE_WORKERS } : {}),
+  })
   app.addHook('onClose', async () => { await started.close() })
   app.log.info({ upstream: started.url }, 'upstream: the embedded local engine (TEXT_API_URL is unset)')
   app.decorate('engine', started)

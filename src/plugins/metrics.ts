@@ -103,7 +103,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   const limiter = app.analyzer.limiter
   // Gauges are read when scraped, not updated per request.
   new Gauge({ name: 'text_bff_upstream_permits_in_use', help: 'Upstream calls in flight', registers, collect () { this.set(limiter.stats().inUse) } })
-  const configured = app.config.UPSTREAM_CONCURRENCY
+  const configured = app.upstream.concurrency
   new Gauge({ name: 'text_bff_upstream_permits_limit', help: 'UPSTREAM_CONCURRENCY: upstream calls allowed in flight (across the cluster with Redis; the adaptive ceiling is text_bff_upstream_adaptive_limit)', registers, collect () { this.set(configured) } })
   new Gauge({ name: 'text_bff_upstream_queue_waiting', help: 'Upstream calls waiting for a permit', registers, collect () { this.set(limiter.stats().waiting) } })
   new Gauge({

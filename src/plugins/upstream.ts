@@ -13,7 +13,18 @@ import { createLimits } from '../upstream/limits.js'
 import type { Limits } from '../upstream/limits.js'
 import type { Pauses } from '../upstream/pauses.js'
 
+/** UPSTREAM_CONCURRENCY=0: a paid API's usual plan limit, or, for the embedded engine, enough for any flood to reach it. */
+const DEFAULT_CONCURRENCY = 32
+/**
+ * The embedded engine queues and prices work itself (it knows its threads, its backlog and its cost
+ * per character) and refuses at once what cannot finish in time: calls held back in the permit queue
+ * would only wait there, and time out, instead of being refused.
+ */
+const EMBEDDED_CONCURRENCY = 1024
+
 export interface Upstream {
+  /** Upstream calls allowed in flight (UPSTREAM_CONCURRENCY, or its default for this upstream). */
+  concurrency: number
   client: UpstreamClient
   dispatcher: Dispatcher
   limiter: Limiter
@@ -35,10 +46,11 @@ export interface UpstreamPluginOptions {
 
 export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyInstance, opts) {
   const config = app.config
+  const concurrency = config.UPSTREAM_CONCURRENCY || (app.upstreamTarget.embedded ? EMBEDDED_CONCURRENCY : DEFAULT_CONCURRENCY)
   let dispatcher = opts.dispatcher
   if (dispatcher === undefined) {
     const agent = createAgent({
-      connections: config.UPSTREAM_CONCURRENCY,
+      connections: concurrency,
       connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
       // Past the longest deadline, so it only ever catches a call that its request failed to cancel.
       stallTimeoutMs: config.REQUEST_TIMEOUT_MS + 1000,
@@ -55,9 +67,10 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
     windowMs: config.BREAKER_WINDOW_MS,
     halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
     retryBudgetRatio: config.UPSTREAM_RETRY_BUDGET_RATIO,
+    timeoutIsFault: !app.upstreamTarget.embedded,
   })])) as Record<PartName, EndpointGuard>
   const limits = createLimits({
-    concurrency: config.UPSTREAM_CONCURRENCY,
+    concurrency,
     queueLimit: config.UPSTREAM_QUEUE_LIMIT,
     ratePerSecond: config.UPSTREAM_RATE_LIMIT,
     adaptive: config.UPSTREAM_ADAPTIVE,
@@ -68,11 +81,11 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
           link: app.redis,
           prefix: config.REDIS_PREFIX,
           leaseMs: config.UPSTREAM_LEASE_MS,
-          fallbackConcurrency: config.UPSTREAM_FALLBACK_CONCURRENCY || Math.max(1, Math.floor(config.UPSTREAM_CONCURRENCY / 4)),
+          fallbackConcurrency: config.UPSTREAM_FALLBACK_CONCURRENCY || Math.max(1, Math.floor(concurrency / 4)),
           // An outage is sustained failure, not one slow answer: five command timeouts in a row, at least 250 ms.
           outageAfterMs: Math.max(250, 5 * config.REDIS_COMMAND_TIMEOUT_MS),
         },
   })
   app.addHook('onClose', async () => { await limits.close() })
-  app.decorate('upstream', { client, dispatcher, limiter: limits.limiter, pauses: limits.pauses, guards, limits })
+  app.decorate('upstream', { concurrency, client, dispatcher, limiter: limits.limiter, pauses: limits.pauses, guards, limits })
 }, { name: 'upstream', dependencies: ['@fastify/env', 'engine', 'redis'] })

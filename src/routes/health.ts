@@ -30,6 +30,18 @@ const readiness = {
         },
       },
     },
+    engine: {
+      type: 'object',
+      description: 'The embedded engine\'s pool and backlog (when it is the upstream)',
+      properties: {
+        workers: { type: 'integer', description: 'Threads ready to analyse' },
+        busy: { type: 'integer' },
+        queued: { type: 'integer', description: 'Texts waiting for a thread' },
+        backlogChars: { type: 'integer', description: 'Characters queued and running' },
+        msPerChar: { type: ['number', 'null'], description: 'Measured cost of all three analyses, per character' },
+        refused: { type: 'integer', description: 'Calls refused because they could not finish within their deadline' },
+      },
+    },
     redis: { type: 'string', enum: ['up', 'down'] },
   },
 } as const
@@ -49,7 +61,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
   }, async () => ({ status: 'ok' }))
 
   const ready = async (_request: unknown, reply: { code (status: number): unknown }) => {
-    const reasons = app.readiness.reasons()
+    const { reasons, engine } = await app.readiness.check()
     if (reasons.length > 0) reply.code(503)
     const { guards, limits } = app.upstream
     const limiter = app.analyzer.limiter.stats()
@@ -72,6 +84,9 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
           ...(limits.adaptive === undefined ? {} : { adaptiveLimit: limits.adaptive.ceiling }),
         },
       },
+      ...(engine === undefined
+        ? {}
+        : { engine: { workers: engine.workers, busy: engine.busy, queued: engine.queued, backlogChars: engine.backlogChars, msPerChar: engine.msPerChar, refused: engine.refused } }),
       // Redis is optional: its state is reported, never a reason to be not ready.
       ...(app.redis === undefined ? {} : { redis: app.redis.up ? 'up' : 'down' }),
     }

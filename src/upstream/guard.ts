@@ -13,6 +13,12 @@ export interface GuardOptions {
   windowMs: number
   halfOpenAfterMs: number
   retryBudgetRatio: number
+  /**
+   * Whether a call that outlived its deadline counts against the breaker (default true). Not for the
+   * embedded engine: its timeouts are the service's own overload of it, which refusal and admission
+   * deal with; opening its circuits would only turn a burst into an outage.
+   */
+  timeoutIsFault?: boolean
 }
 
 /** Passed from `admit` to `succeeded`/`failed`: whether this call is the half-open probe. */
@@ -33,10 +39,12 @@ export class EndpointGuard {
   #state: CircuitStateName = 'closed'
   #openedAt = 0
   #halfOpenAfterMs: number
+  #timeoutIsFault: boolean
 
   constructor (name: string, opts: GuardOptions) {
     this.name = name
     this.#halfOpenAfterMs = opts.halfOpenAfterMs
+    this.#timeoutIsFault = opts.timeoutIsFault ?? true
     this.retryBudget = new RetryBudget({ ratio: opts.retryBudgetRatio, windowMs: opts.windowMs })
     // SamplingBreaker wants a minimum rate; a minimum count over the window is that rate times the window.
     this.#window = new SamplingBreaker({
@@ -83,7 +91,7 @@ export class EndpointGuard {
 
   /** Records a failed call. Only upstream faults count; a cancelled or refused-by-us call gives no verdict. */
   failed (err: unknown, probe: Ticket, now = Date.now()): void {
-    const fault = err instanceof PartFailure && err.fault
+    const fault = err instanceof PartFailure && err.fault && (this.#timeoutIsFault || err.code !== 'UPSTREAM_TIMEOUT')
     if (probe) {
       if (fault) this.#window.failure(CircuitState.HalfOpen)
       // A failed probe reopens for another period; one without a verdict lets the next caller probe.

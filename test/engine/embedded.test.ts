@@ -31,8 +31,9 @@ function recordingLogger (): EngineLogger & { lines: Logged[] } {
   }
 }
 
+// One thread for large texts and one for small: each loads the models, which takes seconds under tap.
 async function start (t: Test, log = recordingLogger()): Promise<{ engine: EmbeddedEngine, agent: Agent, log: typeof log }> {
-  const engine = await startEmbeddedEngine({ log, apiKey: KEY, maxPhrases: 3 })
+  const engine = await startEmbeddedEngine({ log, apiKey: KEY, maxPhrases: 3, workers: 1 })
   const agent = new Agent({ keepAliveTimeout: 1_000 })
   t.teardown(async () => {
     await agent.close()
@@ -78,6 +79,12 @@ t.test('starts a child process on a loopback port and serves the contract over H
   t.equal((await post(agent, `${engine.url}/summarize`, ' \n ')).status, 400, 'whitespace text is refused')
 
   t.ok(log.lines.some((l) => l.msg === 'text engine listening'), 'the engine\'s own log lines are forwarded')
+
+  const stats = await engine.stats()
+  // the large-text thread may still be loading: it counts once it has
+  t.match(stats, { busy: 0, queued: 0, backlogChars: 0, refused: 0, lanes: { large: { workers: 1 } } }, 'stats() reports the pool and its backlog')
+  t.ok(stats.workers >= 1 && stats.workers <= 2, `${stats.workers} of 2 threads ready`)
+  t.equal(stats.completed + stats.shared, 2, 'the two analyses above (the 401 and the 400 never reach the pool)')
 })
 
 t.test('the parent\'s event loop stays responsive while the engine analyses 50 000 characters', async (t) => {
@@ -105,19 +112,21 @@ t.test('the parent\'s event loop stays responsive while the engine analyses 50 0
   t.same(results.map((r) => r.status), [200, 200, 200])
   t.comment(`analyses took ${Math.round(took)} ms in the engine; the parent's worst timer lag was ${Math.round(maxLag)} ms`)
   t.ok(took > 250, 'the work is long enough that doing it in-process would be felt')
-  // generous for a loaded CI machine; done in the parent, the lag would be the whole analysis
-  t.ok(maxLag < 100, `max lag ${Math.round(maxLag)} ms`)
+  // Done in the parent, the lag would be the analysis itself. Relative, since on this shared,
+  // loaded 2-core VM under tap the parent's own scheduling lag has been 12, 114 and 376 ms.
+  t.ok(maxLag < Math.max(100, took / 4), `max lag ${Math.round(maxLag)} ms against ${Math.round(took)} ms of analysis`)
 })
 
 t.test('close() stops the child, leaves no handle behind and is safe to call twice', async (t) => {
   const before = process.getActiveResourcesInfo().length
   const log = recordingLogger()
-  const engine = await startEmbeddedEngine({ log })
+  const engine = await startEmbeddedEngine({ log, workers: 1 })
   const pid = engine.pid ?? -1
   t.ok(alive(pid))
   await engine.close()
   t.notOk(alive(pid), 'the process is gone')
   t.equal(engine.pid, undefined)
+  await t.rejects(engine.stats(), { name: 'EngineUnavailableError', code: 'TEXT_ENGINE_UNAVAILABLE' }, 'no stats once closed')
   await engine.close()
   await new Promise((resolve) => setImmediate(resolve))
   t.equal(process.getActiveResourcesInfo().length, before, `no leftover resources: ${process.getActiveResourcesInfo().join(', ')}`)
@@ -137,7 +146,8 @@ t.test('a killed engine fails its in-flight call fast and comes back on the same
   t.equal(outcome, 'UND_ERR_SOCKET', 'the connection is cut, not answered')
   t.ok(failedAfter < 1_000, `failed ${Math.round(failedAfter)} ms after the kill`)
 
-  await waitFor('the restart', () => engine.restarts === 1 && engine.pid !== undefined)
+  // an engine start loads the models in its threads: tens of seconds under tap on a busy machine
+  await waitFor('the restart', () => engine.restarts === 1 && engine.pid !== undefined, 60_000)
   t.not(engine.pid, pid, 'a new process')
   t.equal(engine.url, url, 'on the same URL')
   t.equal((await post(agent, `${url}/ner`, 'Grace Hopper joined the Navy in 1943.')).status, 200)
@@ -145,7 +155,7 @@ t.test('a killed engine fails its in-flight call fast and comes back on the same
 })
 
 t.test('no restart happens after close(), even when the engine dies during it', async (t) => {
-  const engine = await startEmbeddedEngine({ log: recordingLogger() })
+  const engine = await startEmbeddedEngine({ log: recordingLogger(), workers: 1 })
   const pid = engine.pid ?? -1
   const closing = engine.close()
   process.kill(pid, 'SIGKILL')
@@ -156,6 +166,7 @@ t.test('no restart happens after close(), even when the engine dies during it', 
 })
 
 t.test('checks its options before starting anything', async (t) => {
+  await t.rejects(startEmbeddedEngine({ log: recordingLogger(), workers: 0 }), { name: 'EngineOptionError', option: 'workers' })
   await t.rejects(startEmbeddedEngine({ log: recordingLogger(), maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases' })
   await t.rejects(startEmbeddedEngine({ log: {} as EngineLogger }), { name: 'EngineOptionError', option: 'log' })
 })

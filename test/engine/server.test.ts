@@ -9,15 +9,32 @@ import { Client } from 'undici'
 import { EngineOptionError } from '../../src/engine/errors.js'
 import { createEngineServer } from '../../src/engine/server.js'
 import type { EngineServerOptions } from '../../src/engine/server.js'
+import { TextEngine } from '../../src/engine/text-engine.js'
 
 const TEXT = 'Ada Lovelace met Charles Babbage in London in 1833. She wrote notes on his Analytical Engine. ' +
   'The notes described the first algorithm for the Analytical Engine.'
 
 interface Harness { client: Client, server: Server, connections: () => number }
 
+// The server no longer analyses in-process: it is given a TextEngine, whose worker threads take
+// seconds to load, so one engine per maxPhrases serves the whole file and is closed at its end.
+const engines = new Map<number | undefined, TextEngine>()
+function engineWith (maxPhrases?: number): TextEngine {
+  let engine = engines.get(maxPhrases)
+  if (engine === undefined) {
+    engine = TextEngine.start({ workers: 1, maxPhrases })
+    engines.set(maxPhrases, engine)
+  }
+  return engine
+}
+t.teardown(async () => {
+  for (const engine of engines.values()) await engine.close()
+})
+
 /** A listening server and a keep-alive client on loopback, both closed at teardown. */
-async function build (t: Test, options: EngineServerOptions = {}): Promise<Harness> {
-  const server = createEngineServer(options)
+async function build (t: Test, options: Omit<EngineServerOptions, 'engine'> & { maxPhrases?: number } = {}): Promise<Harness> {
+  const { maxPhrases, ...rest } = options
+  const server = createEngineServer({ ...rest, engine: engineWith(maxPhrases) })
   let connections = 0
   server.on('connection', () => { connections++ })
   server.listen(0, '127.0.0.1')
@@ -124,6 +141,49 @@ t.test('without an apikey configured, any or no apikey is accepted', async (t) =
   t.equal((await post(client, '/text/ner', JSON.stringify({ text: TEXT }), { apikey: 'anything' })).status, 200)
 })
 
+t.test('answers GET <any prefix>/_stats with the pool and its backlog', async (t) => {
+  const { client } = await build(t)
+  await post(client, '/text/ner', JSON.stringify({ text: TEXT }))
+  const res = await client.request({ method: 'GET', path: '/any/prefix/_stats' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/json/u)
+  const stats = await res.body.json() as Record<string, unknown>
+  t.match(stats, {
+    workers: Number,
+    busy: 0,
+    queued: 0,
+    backlogChars: 0,
+    completed: Number,
+    cancelled: Number,
+    failed: 0,
+    terminated: Number,
+    shared: Number,
+    late: Number,
+    refused: Number,
+    lanes: { small: { workers: Number, running: 0, queued: 0, maxChars: Number }, large: { workers: Number, running: 0, queued: 0 } }
+  })
+  t.ok((stats.completed as number) >= 1, 'the analysis above is counted')
+  // null until the first large-text thread has timed its warm-up
+  for (const key of ['msPerChar', 'warmUpMsPerChar']) t.ok(stats[key] === null || typeof stats[key] === 'number', `${key}: ${String(stats[key])}`)
+  const post405 = await client.request({ method: 'POST', path: '/text/_stats', body: '{}' })
+  t.equal(post405.statusCode, 405)
+  t.equal(post405.headers.allow, 'GET')
+  await post405.body.dump()
+})
+
+t.test('with an apikey configured, /_stats answers 401 unless the apikey header matches', async (t) => {
+  const { client } = await build(t, { apiKey: 'secret-key' })
+  const none = await client.request({ method: 'GET', path: '/text/_stats' })
+  t.equal(none.statusCode, 401)
+  t.same(await none.body.json(), { error: 'missing or invalid apikey' })
+  const wrong = await client.request({ method: 'GET', path: '/text/_stats', headers: { apikey: 'secret-kez' } })
+  t.equal(wrong.statusCode, 401)
+  await wrong.body.dump()
+  const right = await client.request({ method: 'GET', path: '/text/_stats', headers: { apikey: 'secret-key' } })
+  t.equal(right.statusCode, 200)
+  t.match(await right.body.json(), { workers: Number })
+})
+
 t.test('keeps the connection alive across requests, refusals included', async (t) => {
   const { client, connections } = await build(t)
   const first = await post(client, '/text/summarize', JSON.stringify({ text: TEXT }))
@@ -135,7 +195,11 @@ t.test('keeps the connection alive across requests, refusals included', async (t
 })
 
 t.test('checks its options when created and names the wrong one', async (t) => {
-  t.throws(() => createEngineServer({ maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases', code: 'TEXT_ENGINE_INVALID_OPTION' })
-  t.throws(() => createEngineServer({ bodyLimit: -1 }), EngineOptionError)
-  t.throws(() => createEngineServer({ apiKey: ' ' }), { name: 'EngineOptionError', option: 'apiKey' })
+  const engine = engineWith()
+  // maxPhrases and workers are the engine's now, checked before any thread starts
+  t.throws(() => TextEngine.start({ maxPhrases: 0 }), { name: 'EngineOptionError', option: 'maxPhrases', code: 'TEXT_ENGINE_INVALID_OPTION' })
+  t.throws(() => TextEngine.start({ workers: 0 }), { name: 'EngineOptionError', option: 'workers' })
+  t.throws(() => createEngineServer({ engine, bodyLimit: -1 }), EngineOptionError)
+  t.throws(() => createEngineServer({ engine, apiKey: ' ' }), { name: 'EngineOptionError', option: 'apiKey' })
+  t.throws(() => createEngineServer({} as EngineServerOptions), { name: 'EngineOptionError', option: 'engine' })
 })
