@@ -15,9 +15,11 @@ import upstream from './plugins/upstream.js'
 import redis from './plugins/redis.js'
 import cache from './plugins/cache.js'
 import analyzer from './plugins/analyzer.js'
+import clients from './plugins/clients.js'
 import readiness from './plugins/readiness.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
+import securityHeaders from './plugins/security-headers.js'
 import analyzeRoute from './routes/analyze.js'
 import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
@@ -71,6 +73,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   checkConfig(app.config)
   // First, so the request span wraps everything else (and nothing is loaded unless tracing is on).
   await app.register(tracing)
+  await app.register(securityHeaders)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
   await app.register(problems)
@@ -81,6 +84,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(upstream, { dispatcher: opts.dispatcher })
   await app.register(cache)
   await app.register(analyzer)
+  await app.register(clients)
   await app.register(readiness)
   await app.register(metrics)
   await app.register(analyzeRoute)

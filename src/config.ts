@@ -72,6 +72,11 @@ export const configSchema = {
     UPSTREAM_RATE_LIMIT: { type: 'integer', default: 0, minimum: 0, maximum: 1_000_000 },
     UPSTREAM_FALLBACK_CONCURRENCY: { type: 'integer', default: 0, minimum: 0, maximum: 65_536 },
     UPSTREAM_ADAPTIVE: { type: 'boolean', default: true },
+    API_KEYS: { type: 'string', default: '' },
+    API_KEYS_FILE: { type: 'string', default: '' },
+    QUOTA_CHARS_PER_MIN: { type: 'integer', default: 0, minimum: 0, maximum: 1_000_000_000 },
+    RATE_LIMIT_PER_MIN: { type: 'integer', default: 0, minimum: 0, maximum: 1_000_000_000 },
+    METRICS_KEY: { type: 'string', default: '', pattern: '^([0-9a-fA-F]{64})?$' },
   },
 } as const
 
@@ -126,6 +131,16 @@ export interface Config {
   UPSTREAM_FALLBACK_CONCURRENCY: number
   /** Lower this replica's ceiling when the upstream signals overload, raise it while calls succeed. */
   UPSTREAM_ADAPTIVE: boolean
+  /** Client keys, `name:sha256-hex-of-key` separated by commas; empty (and no file): the service is open. */
+  API_KEYS: string
+  /** A file of the same entries, one per line (`#` comments). */
+  API_KEYS_FILE: string
+  /** Characters of analysed text per client per minute (a cache hit costs nothing); 0: no quota. */
+  QUOTA_CHARS_PER_MIN: number
+  /** Requests per client per minute; 0: no limit. */
+  RATE_LIMIT_PER_MIN: number
+  /** When set, GET /metrics requires this key (its sha256 hex), as Bearer or X-API-Key. */
+  METRICS_KEY: string
 }
 
 /** A configuration value is wrong; the message names the variable and the rule. */

@@ -23,6 +23,12 @@ export const errorCodes = {
     description: 'The body or a header breaks a rule: a missing, blank or too long text, an unknown field, an unknown part, a "require" outside "parts", a bad Request-Timeout-Ms. The detail names the field and the limit.',
     advice: 'Fix the field the detail names. Do not retry unchanged.',
   },
+  UNAUTHORIZED: {
+    status: 401,
+    title: 'A valid client key is required',
+    description: 'Client keys are on (API_KEYS) and the request carried none, or one that is not known. The WWW-Authenticate header says which.',
+    advice: 'Send your key as Authorization: Bearer <key> or X-API-Key: <key>. Do not retry unchanged.',
+  },
   NOT_FOUND: {
     status: 404,
     title: 'No such route',
@@ -46,6 +52,18 @@ export const errorCodes = {
     title: 'Request body must be application/json',
     description: 'The body is not declared as application/json.',
     advice: 'Send Content-Type: application/json.',
+  },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    title: 'Too many requests',
+    description: 'This client sent more than RATE_LIMIT_PER_MIN requests in a minute. The RateLimit header says where it stands.',
+    advice: 'Retry after Retry-After; pace requests by the RateLimit header.',
+  },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    title: 'The quota of text is used up',
+    description: 'This client analysed more than QUOTA_CHARS_PER_MIN characters of text in a minute (a cache hit costs nothing), or sent one text larger than the whole quota.',
+    advice: 'Retry after Retry-After; pace texts by the RateLimit header.',
   },
   CLIENT_CLOSED: {
     status: 499,

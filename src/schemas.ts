@@ -133,6 +133,8 @@ export const analysis = {
 
 const answerHeaders = {
   'x-request-id': { type: 'string', description: 'The request id, as in the body' },
+  'ratelimit-policy': { type: 'string', description: 'With a rate limit or a quota: "requests";q=600;w=60, "chars";q=50000;w=60;qu="chars" (draft-ietf-httpapi-ratelimit-headers)' },
+  ratelimit: { type: 'string', description: 'Where this client stands: "requests";r=599;t=42, "chars";r=49000;t=42' },
   'server-timing': { type: 'string', description: 'One entry per computed part: summary;dur=14.7, entities;dur=19.9;desc="UPSTREAM_TIMEOUT"' },
   'cache-status': { type: 'string', description: 'RFC 9211: text-bff; hit, or text-bff; fwd=miss; stored; collapsed, with each part in detail' },
   'partial-response': { type: 'string', description: 'On a partial answer: the failed parts, e.g. entities' },
@@ -182,8 +184,10 @@ export const analysisResponse = {
 /** Every problem status /analyze can answer with, each documented with its codes and an example of each. */
 export const analysisProblems = {
   400: problemFor(400, 'The body, a header or the URL is invalid; the detail names the field and the limit'),
+  401: problemFor(401, 'Client keys are on and the request carried no key, or an unknown one (WWW-Authenticate says which)'),
   413: problemFor(413, 'The body is larger than the longest text allows'),
   415: problemFor(415, 'The body is not application/json'),
+  429: problemFor(429, 'This client\'s request rate or its quota of characters is used up: Retry-After, and the RateLimit header, say when it can go on'),
   502: problemFor(502, 'Parts failed upstream (every one, or a required one); `parts` has each report'),
   503: problemFor(503, 'Refused for now, with Retry-After: overload, an open circuit, the upstream\'s rate limit, or shutdown'),
   504: problemFor(504, 'The deadline passed: before the upstream could be called, or while it was'),

@@ -30,7 +30,7 @@ t.test('a listed origin passes the preflight and may read the request id, timing
   t.match(preflight.headers['access-control-allow-headers'], /content-type/)
   const res = await analyze({ text: 'Hello there. General Kenobi.' }, { origin: PAGE })
   t.equal(res.headers['access-control-allow-origin'], PAGE)
-  t.equal(res.headers['access-control-expose-headers'], 'x-request-id, server-timing, partial-response, retry-after, cache-status')
+  t.equal(res.headers['access-control-expose-headers'], 'x-request-id, server-timing, partial-response, retry-after, cache-status, ratelimit, ratelimit-policy, www-authenticate')
   t.equal(res.headers['timing-allow-origin'], PAGE)
 })
 

@@ -37,7 +37,7 @@ t.test('the document is valid OpenAPI 3.1 and describes every route', async (t) 
   t.equal(validator.version, '3.1')
   for (const path of ['/analyze', '/health/live', '/health/ready', '/healthz', '/problems', '/problems/{slug}', '/metrics']) t.ok(doc.paths[path], `${path} is described`)
   const analyze = doc.paths['/analyze']!.post!
-  t.same(Object.keys(analyze.responses).sort(), ['200', '400', '413', '415', '502', '503', '504'])
+  t.same(Object.keys(analyze.responses).sort(), ['200', '400', '401', '413', '415', '429', '502', '503', '504'])
   t.match(JSON.stringify(analyze), /request-timeout-ms/)
   t.match(JSON.stringify(analyze), /x-request-id/)
 })
@@ -86,6 +86,19 @@ t.test('real answers match the schemas the document declares, for every status o
   const late = await post({ text: text(), parts: ['summary'] }, { 'request-timeout-ms': '100' })
   t.equal(late.statusCode, 504)
   conforms(t, doc, '/analyze', 'post', late)
+})
+
+t.test('the answers of client keys and limits match the document too', async (t) => {
+  const { keyEntry } = await import('../src/clients/keys.js')
+  const built = await build(t, { API_KEYS: keyEntry('alice', 'sk-a'), RATE_LIMIT_PER_MIN: 1 })
+  const doc = await fetchDoc(built)
+  const post = (headers: Record<string, string>) => built.app.inject({ method: 'POST', url: '/analyze', payload: { text: 'Ada wrote. Babbage built.' }, headers })
+  conforms(t, doc, '/analyze', 'post', await post({}))
+  conforms(t, doc, '/analyze', 'post', await post({ 'x-api-key': 'sk-a' }))
+  const limited = await post({ 'x-api-key': 'sk-a' })
+  t.equal(limited.statusCode, 429)
+  conforms(t, doc, '/analyze', 'post', limited)
+  t.match(JSON.stringify(doc.paths['/analyze']!.post), /"security"/, 'the operation names its security schemes')
 })
 
 t.test('the health and problem routes answer as declared', async (t) => {

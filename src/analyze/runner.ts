@@ -23,6 +23,18 @@ export interface AnalyzeInput {
   cache?: CacheMode | undefined
 }
 
+/** A request's analysis, planned: see Analyzer.plan. */
+export interface AnalysisPlan {
+  readonly wanted: readonly PartName[]
+  readonly mode: CacheMode
+  /** The text in NFC: what is keyed, sent upstream and counted. */
+  readonly text: string
+  readonly keys: readonly string[]
+  readonly found: ReadonlyArray<Found | undefined>
+  /** Parts the memory tier does not answer fresh. */
+  readonly misses: number
+}
+
 export interface AnalyzerDeps {
   client: UpstreamClient
   guards: Record<PartName, EndpointGuard>
@@ -53,11 +65,10 @@ export class Analyzer {
   }
 
   /**
-   * Admits the request (throws an OVERLOADED ServiceError when the calls it needs cannot be served in
-   * time) and starts every wanted part at once. The run yields each part's outcome as soon as it
-   * completes; cancelling `scope` ends every part still running, each with its own code.
+   * What a request will take, before it takes anything: its parts, their keys, and which of them the
+   * memory tier answers now (a quota, for one, charges only what needs the upstream).
    */
-  start (input: AnalyzeInput, scope: Scope, requestId: string): AnalysisRun {
+  plan (input: AnalyzeInput): AnalysisPlan {
     const wanted = input.parts === undefined ? partNames : partNames.filter((p) => input.parts!.includes(p))
     const mode = input.cache ?? 'use'
     // The analysis is a pure function of the text in NFC: what is sent upstream and what is keyed agree.
@@ -65,9 +76,19 @@ export class Analyzer {
     const digest = textDigest(this.#identity, text)
     const keys = wanted.map((part) => partKey(part, digest))
     const found = keys.map((key) => this.fetcher.peek(key, mode))
-    admit(this.limiter, found.filter((f) => f?.fresh === undefined).length, scope.remainingMs())
-    const body = JSON.stringify({ text })
-    return new AnalysisRun(wanted, wanted.map((part, i) => this.#run(part, keys[i]!, found[i], body, scope, requestId, mode)))
+    return { wanted, mode, text, keys, found, misses: found.filter((f) => f?.fresh === undefined).length }
+  }
+
+  /**
+   * Admits the request (throws an OVERLOADED ServiceError when the calls it needs cannot be served in
+   * time) and starts every wanted part at once. The run yields each part's outcome as soon as it
+   * completes; cancelling `scope` ends every part still running, each with its own code.
+   */
+  start (input: AnalyzeInput | AnalysisPlan, scope: Scope, requestId: string): AnalysisRun {
+    const plan = 'keys' in input ? input : this.plan(input)
+    admit(this.limiter, plan.misses, scope.remainingMs())
+    const body = JSON.stringify({ text: plan.text })
+    return new AnalysisRun(plan.wanted, plan.wanted.map((part, i) => this.#run(part, plan.keys[i]!, plan.found[i], body, scope, requestId, plan.mode)))
   }
 
   #run (part: PartName, key: string, found: Found | undefined, body: string, scope: Scope, requestId: string, mode: CacheMode): Promise<PartOutcome> {

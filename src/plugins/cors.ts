@@ -15,13 +15,16 @@ export default fp(async function corsPlugin (app: FastifyInstance) {
   const origins = corsOrigins(app.config.CORS_ORIGINS)
   // Off by default: a same-origin frontend or a proxy needs none, and nothing is added to the hot path.
   if (origins === undefined) return
+  const keys = app.config.API_KEYS !== '' || app.config.API_KEYS_FILE !== ''
   await app.register(cors, {
     origin: origins,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type', 'x-request-id', 'request-timeout-ms', 'cache-control'],
-    // Without these a browser script cannot read the request id, the partial marker, the back-off or the timings.
-    exposedHeaders: ['x-request-id', 'server-timing', 'partial-response', 'retry-after', 'cache-status'],
-    maxAge: 600,
+    allowedHeaders: ['content-type', 'x-request-id', 'request-timeout-ms', 'cache-control', 'accept', ...(keys ? ['authorization', 'x-api-key'] : [])],
+    // Without these a browser script cannot read the request id, the partial marker, the back-off, the
+    // timings, the cache's say, or where it stands with its limits.
+    exposedHeaders: ['x-request-id', 'server-timing', 'partial-response', 'retry-after', 'cache-status', 'ratelimit', 'ratelimit-policy', 'www-authenticate'],
+    // Browsers cache a preflight this long (Chromium caps it at 2 hours).
+    maxAge: 7200,
   })
   // Server-Timing durations are hidden from cross-origin pages unless Timing-Allow-Origin admits them.
   const allowed = origins === '*' ? undefined : new Set(origins)

@@ -9,6 +9,8 @@ import { endpoints } from '../upstream/endpoints.js'
 import { partNames } from '../parts.js'
 import type { PartName } from '../parts.js'
 import type { EndpointGuard } from '../upstream/guard.js'
+import { identify, presentedKey } from '../clients/keys.js'
+import { ServiceError } from '../errors.js'
 import { TalliedHistogram } from './tally.js'
 import type { HistogramTally } from './tally.js'
 
@@ -218,8 +220,27 @@ export default fp(async function metrics (app: FastifyInstance) {
   // Every endpoint's series exist from the start, so dashboards and alerts have something to read.
   for (const part of partNames) attemptSeconds.tally(endpoints[part].path, 'ok')
 
+  // Per client (its key's name, `anonymous` with keys off): bounded by the keys configured, never the key.
+  const byClient = new Map<string, Map<number, number>>()
+  new Counter({
+    name: 'text_bff_client_requests_total',
+    help: 'Requests of client routes, by client (key name, or anonymous) and status',
+    labelNames: ['client', 'status'],
+    registers,
+    collect () {
+      this.reset()
+      for (const [client, statuses] of byClient) for (const [status, n] of statuses) this.inc({ client, status: String(status) }, n)
+    },
+  })
+
   // A callback hook: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
+    const client = request.client
+    if (client !== undefined) {
+      let statuses = byClient.get(client.name)
+      if (statuses === undefined) byClient.set(client.name, statuses = new Map())
+      statuses.set(reply.statusCode, (statuses.get(reply.statusCode) ?? 0) + 1)
+    }
     // Unmatched paths share one label, so scanners cannot grow the series without bound.
     const route = request.routeOptions.url ?? request.matchedRoute ?? 'unmatched'
     let statuses = byRoute.get(route)
@@ -238,9 +259,18 @@ export default fp(async function metrics (app: FastifyInstance) {
     done()
   })
 
+  // METRICS_KEY: the metrics behind a key of their own (sha256 hex, as the client keys).
+  const metricsKey = app.config.METRICS_KEY === '' ? undefined : [{ name: 'metrics', digest: Buffer.from(app.config.METRICS_KEY, 'hex') }]
   app.get('/metrics', {
     // Scraped under pressure too: the lag is exactly what an operator wants to see.
     config: { pressureHandler: () => {} },
+    onRequest: async (request, reply) => {
+      if (metricsKey === undefined) return
+      const presented = presentedKey(request.headers)
+      if (presented !== undefined && identify(metricsKey, presented) !== undefined) return
+      reply.header('www-authenticate', 'Bearer realm="text-bff metrics"')
+      throw new ServiceError('UNAUTHORIZED', 'GET /metrics requires the metrics key (METRICS_KEY): send Authorization: Bearer <key>')
+    },
     schema: {
       summary: 'Prometheus metrics',
       description: 'Every series the service exports, in the Prometheus text format (METRICS=false turns it off).',

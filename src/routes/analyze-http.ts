@@ -9,6 +9,7 @@ import { Cancelled, ServiceError } from '../errors.js'
 import { partNames } from '../parts.js'
 import type { PartName } from '../parts.js'
 import { TIMEOUT_HEADER } from '../upstream/client.js'
+import { chargeQuota, refundQuota } from '../plugins/clients.js'
 
 export interface AnalyzeBody extends AnalyzeInput {
   /** Parts whose failure fails the request; default none. */
@@ -36,7 +37,12 @@ export async function analyzeRequest (request: FastifyRequest<{ Body: AnalyzeBod
   reply.header('x-request-id', request.id)
   try {
     const mode = cacheMode(request.headers['cache-control'])
-    const outcomes = await app.analyzer.start({ text: body.text, parts: body.parts, cache: mode }, scope, request.id).all()
+    const plan = app.analyzer.plan({ text: body.text, parts: body.parts, cache: mode })
+    // A text whose every part the cache answers costs nothing.
+    const charged = await chargeQuota(request, plan.misses > 0 ? codePoints(plan.text) : 0)
+    const outcomes = await app.analyzer.start(plan, scope, request.id).all()
+    // Nor does one that made no upstream call after all (a Redis hit, a call another request made).
+    if (charged > 0 && outcomes.every((o) => o.attempts === 0)) await refundQuota(request, charged)
     const cacheStatus = cacheStatusHeader(outcomes.map((o) => ({ part: o.part, cache: o.cache, ok: o.ok })), mode)
     if (cacheStatus !== undefined) reply.header('cache-status', cacheStatus)
     const answer = assemble(outcomes, body.require, request.id)
@@ -56,6 +62,22 @@ export async function analyzeRequest (request: FastifyRequest<{ Body: AnalyzeBod
     res.off('close', onClose)
     scope.dispose()
   }
+}
+
+/** Characters as the text limit counts them: code points, a surrogate pair being one. */
+export function codePoints (text: string): number {
+  let pairs = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++
+        i++
+      }
+    }
+  }
+  return text.length - pairs
 }
 
 function headerTimeout (value: string | string[] | undefined, max: number): number {

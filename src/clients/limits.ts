@@ -1,0 +1,64 @@
+// Per-client limits (rate-limiter-flexible): characters of text per minute, requests per minute; on Redis with a local fallback.
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { RateLimiterAbstract } from 'rate-limiter-flexible'
+import type { RedisLink } from '../redis/link.js'
+
+/** Where a client stands with one limit after a request. */
+export interface Standing {
+  /** Points left in the window. */
+  remaining: number
+  /** ms until the window resets. */
+  resetMs: number
+}
+
+export type Charge = { ok: true, standing: Standing } | { ok: false, standing: Standing }
+
+/**
+ * A number of points per 60 s window per client. With Redis it holds across replicas; when Redis fails
+ * or is slow, rate-limiter-flexible's insurance limiter (in memory, the same points) takes over for
+ * this replica, so a Redis outage never fails a request nor lifts the limit.
+ */
+export class ClientLimit {
+  readonly points: number
+  readonly windowS = 60
+  #limiter: RateLimiterAbstract
+
+  constructor (opts: { points: number, keyPrefix: string, redis?: RedisLink | undefined }) {
+    this.points = opts.points
+    const base = { points: opts.points, duration: this.windowS, keyPrefix: opts.keyPrefix }
+    const local = new RateLimiterMemory(base)
+    this.#limiter = opts.redis === undefined
+      ? local
+      : new RateLimiterRedis({ ...base, storeClient: opts.redis.client, insuranceLimiter: local, rejectIfRedisNotReady: true })
+  }
+
+  /** Takes `points` from the client's window, or says it has not enough left (and takes nothing). */
+  async charge (client: string, points: number): Promise<Charge> {
+    try {
+      const res = await this.#limiter.consume(client, points)
+      return { ok: true, standing: standing(res) }
+    } catch (err) {
+      if (err instanceof RateLimiterRes) {
+        // A refused charge still counted its points in rate-limiter-flexible: give them back.
+        await this.#limiter.reward(client, points).catch(() => {})
+        return { ok: false, standing: { remaining: Math.max(0, this.points - (err.consumedPoints - points)), resetMs: err.msBeforeNext } }
+      }
+      throw err
+    }
+  }
+
+  /** Where the client stands, without charging anything. */
+  async standing (client: string): Promise<Standing> {
+    const res = await this.#limiter.get(client).catch(() => null)
+    return res === null ? { remaining: this.points, resetMs: 0 } : standing(res)
+  }
+
+  /** Gives points back (a request that cost the upstream nothing after all). */
+  async refund (client: string, points: number): Promise<void> {
+    await this.#limiter.reward(client, points).catch(() => {})
+  }
+}
+
+function standing (res: RateLimiterRes): Standing {
+  return { remaining: Math.max(0, res.remainingPoints), resetMs: res.msBeforeNext }
+}
