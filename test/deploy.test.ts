@@ -62,6 +62,8 @@ function where (d: Doc, field: string): string {
 
 const composeDocs = docs.filter((d) => isObj(d.value.services))
 const k8sDocs = docs.filter((d) => typeof d.value.apiVersion === 'string' && typeof d.value.kind === 'string')
+// Prometheus rule files (deploy/prometheus/), checked series by series in test/monitoring.test.ts.
+const ruleDocs = docs.filter((d) => Array.isArray(d.value.groups) && d.value.apiVersion === undefined)
 const k8s = (kind: string) => k8sDocs.filter((d) => d.value.kind === kind)
 
 function isObj (v: unknown): v is Obj {
@@ -363,11 +365,11 @@ function strings (value: unknown, path: string, key: string, out: Array<{ path: 
 
 // ================================================================================================ tests
 
-t.test('every YAML file under deploy/ parses, and each document is a Compose file or a Kubernetes object', async (t) => {
+t.test('every YAML file under deploy/ parses, and each document is a Compose file, a Kubernetes object or a Prometheus rule file', async (t) => {
   t.same(parseErrors, [], 'no YAML errors')
   t.ok(docs.length > 0, 'deploy/ has manifests')
   for (const d of docs) {
-    t.ok(composeDocs.includes(d) || k8sDocs.includes(d), where(d, 'is a Compose file (services:) or a Kubernetes object (apiVersion, kind)'))
+    t.ok(composeDocs.includes(d) || k8sDocs.includes(d) || ruleDocs.includes(d), where(d, 'is a Compose file (services:), a Kubernetes object (apiVersion, kind) or a Prometheus rule file (groups:)'))
   }
   t.equal(composes.length, 1, 'one Compose file')
   for (const view of composes) {

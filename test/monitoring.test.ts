@@ -409,7 +409,7 @@ t.test('the service exports the series of Redis, the shared limiter, circuits, r
   const embedded = await listenApp(t, { MAX_EVENT_LOOP_DELAY_MS: 0 })
   readExposition(await scrape(embedded.url, embedded.client), exposition)
 
-  for (const name of ['text_bff_redis_up', 'text_bff_upstream_limiter_fallback', 'text_bff_upstream_adaptive_limit', 'text_bff_engine_restarts', 'text_bff_shed_total']) {
+  for (const name of ['text_bff_redis_up', 'text_bff_upstream_limiter_fallback', 'text_bff_upstream_adaptive_limit', 'text_bff_engine_restarts_total', 'text_bff_shed_total']) {
     t.ok(exposition.has(name), `${name} is exported`)
   }
   for (const [name, label] of [['text_bff_shed_total', 'reason'], ['text_bff_circuit_transitions_total', 'to'], ['text_bff_upstream_retry_budget_refusals_total', 'part']]) {
@@ -577,8 +577,8 @@ t.test('promtool accepts the rules, and each alert fires on the trouble it names
         // a loses a lease at minute 3; b restarts (its counter goes back to 0).
         series('text_bff_upstream_leases_lost_total', { instance: 'a' }, steps(0, 0, 0, '1x27')),
         series('text_bff_upstream_leases_lost_total', { instance: 'b' }, steps(5, 5, 5, '0x27')),
-        series('text_bff_engine_restarts', { instance: 'a' }, steps(0, 0, 0, '1x27')),
-        series('text_bff_engine_restarts', { instance: 'b' }, steps(2, 2, 2, '0x27')),
+        series('text_bff_engine_restarts_total', { instance: 'a' }, steps(0, 0, 0, '1x27')),
+        series('text_bff_engine_restarts_total', { instance: 'b' }, steps(2, 2, 2, '0x27')),
       ],
       alert_rule_test: [
         { eval_time: '20m', alertname: 'TextBffHighErrorRatio', exp_alerts: [fires('critical', { job: 'bad' })] },

@@ -165,7 +165,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   }
   const engine = app.engine
   if (engine !== undefined) {
-    new Gauge({ name: 'text_bff_engine_restarts', help: 'Times the embedded engine was restarted after dying', registers, collect () { this.set(engine.restarts) } })
+    new Counter({ name: 'text_bff_engine_restarts_total', help: 'Times the embedded engine was restarted after dying', registers, collect () { this.reset(); this.inc(engine.restarts) } })
   }
 
   // The core's events: this app's only (tests run several apps in one process).
