@@ -1,7 +1,6 @@
 // An adaptive ceiling (AIMD) on this replica's upstream calls: lowered when the upstream signals overload, raised while calls succeed.
-import type { Cancellation } from './cancellation.js'
-import type { Limiter, LimiterStats, Permit, PermitOutcome } from './limiter.js'
-import { Semaphore } from './semaphore.js'
+import type { Limiter, PermitOutcome } from './limiter.js'
+import { LimiterShare } from './share.js'
 
 /**
  * Hand-written: the adaptive-concurrency libraries for Node either shape a queue of their own or need
@@ -18,23 +17,20 @@ import { Semaphore } from './semaphore.js'
 const DECREASE = 0.7
 const INCREASE_EVERY = 3
 
-export class AdaptiveLimiter implements Limiter {
+export class AdaptiveLimiter extends LimiterShare {
   /** The configured limit: the ceiling never rises above it. */
   readonly max: number
   #ceiling: number
-  #slots: Semaphore
-  #inner: Limiter
   #lastDecrease = Number.NEGATIVE_INFINITY
   /** Smoothed call time, in ms: the spacing of decreases. */
   #callMs = 0
-  readonly now: () => number
+  #now: () => number
 
   constructor (inner: Limiter, max: number, now: () => number = performance.now.bind(performance)) {
-    this.#inner = inner
+    super(inner, max)
     this.max = max
-    this.now = now
+    this.#now = now
     this.#ceiling = max
-    this.#slots = new Semaphore(max, Number.POSITIVE_INFINITY)
   }
 
   /** The ceiling now (calls this replica lets in flight). */
@@ -42,76 +38,23 @@ export class AdaptiveLimiter implements Limiter {
     return Math.floor(this.#ceiling)
   }
 
-  stats (): LimiterStats {
-    const inner = this.#inner.stats()
-    const slots = this.#slots.stats()
-    return { inUse: inner.inUse, limit: Math.min(inner.limit, this.ceiling), waiting: inner.waiting + slots.waiting, queueLimit: inner.queueLimit }
-  }
-
-  /** Callers queue for a slot under the ceiling first, then for the inner limiter: the longer wait of the two. */
-  estimateWaitMs (calls: number): number | undefined {
-    const slots = this.#slots.estimateWaitMs(calls)
-    const inner = this.#inner.estimateWaitMs(calls)
-    return slots === undefined ? inner : Math.max(slots, inner ?? 0)
-  }
-
-  tryAcquire (): Permit | undefined {
-    const slot = this.#slots.tryAcquire()
-    if (slot === undefined) return undefined
-    const permit = this.#inner.tryAcquire()
-    if (permit === undefined) {
-      slot.release()
-      return undefined
-    }
-    return new AdaptivePermit(this, slot, permit)
-  }
-
-  async acquire (caller: Cancellation): Promise<Permit> {
-    const slot = this.#slots.tryAcquire() ?? await this.#slots.acquire(caller)
-    try {
-      return new AdaptivePermit(this, slot, this.#inner.tryAcquire() ?? await this.#inner.acquire(caller))
-    } catch (err) {
-      slot.release()
-      throw err
-    }
+  override now (): number {
+    return this.#now()
   }
 
   /** A call ended: the ceiling learns from how. */
-  learn (outcome: PermitOutcome | undefined, heldMs: number): void {
+  override settled (outcome: PermitOutcome | undefined, heldMs: number): void {
     this.#callMs = this.#callMs === 0 ? heldMs : this.#callMs + 0.1 * (heldMs - this.#callMs)
     if (outcome === 'ok') {
       this.#ceiling = Math.min(this.max, this.#ceiling + 1 / (INCREASE_EVERY * this.#ceiling))
     } else if (outcome === 'overload') {
-      const now = this.now()
+      const now = this.#now()
       if (now - this.#lastDecrease < this.#callMs) return
       this.#lastDecrease = now
       this.#ceiling = Math.max(1, this.#ceiling * DECREASE)
     } else {
       return
     }
-    if (this.ceiling !== this.#slots.limit) this.#slots.resize(this.ceiling)
-  }
-}
-
-class AdaptivePermit implements Permit {
-  #owner: AdaptiveLimiter | undefined
-  #slot: Permit
-  #permit: Permit
-  #grantedAt: number
-
-  constructor (owner: AdaptiveLimiter, slot: Permit, permit: Permit) {
-    this.#owner = owner
-    this.#slot = slot
-    this.#permit = permit
-    this.#grantedAt = owner.now()
-  }
-
-  release (outcome?: PermitOutcome): void {
-    const owner = this.#owner
-    if (owner === undefined) return
-    this.#owner = undefined
-    this.#permit.release(outcome)
-    owner.learn(outcome, owner.now() - this.#grantedAt)
-    this.#slot.release()
+    if (this.ceiling !== this.slots.limit) this.slots.resize(this.ceiling)
   }
 }
