@@ -21,6 +21,7 @@ import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import securityHeaders from './plugins/security-headers.js'
 import analyzeRoute from './routes/analyze.js'
+import batchRoute from './routes/batch.js'
 import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
 import { RequestLog } from './request-log.js'
@@ -88,6 +89,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(readiness)
   await app.register(metrics)
   await app.register(analyzeRoute)
+  await app.register(batchRoute)
   await app.register(healthRoutes)
   await app.register(problemRoutes)
 

@@ -77,6 +77,10 @@ export const configSchema = {
     QUOTA_CHARS_PER_MIN: { type: 'integer', default: 0, minimum: 0, maximum: 1_000_000_000 },
     RATE_LIMIT_PER_MIN: { type: 'integer', default: 0, minimum: 0, maximum: 1_000_000_000 },
     METRICS_KEY: { type: 'string', default: '', pattern: '^([0-9a-fA-F]{64})?$' },
+    MAX_BATCH_ITEMS: { type: 'integer', default: 1000, minimum: 1, maximum: 1_000_000 },
+    MAX_BATCH_CHARS: { type: 'integer', default: 5_000_000, minimum: 1, maximum: 1_000_000_000 },
+    MAX_BATCH_TIMEOUT_MS: { type: 'integer', default: 60_000, minimum: 10, maximum: 3_600_000 },
+    BATCH_CONCURRENCY: { type: 'integer', default: 0, minimum: 0, maximum: 65_536 },
   },
 } as const
 
@@ -137,6 +141,14 @@ export interface Config {
   API_KEYS_FILE: string
   /** Characters of analysed text per client per minute (a cache hit costs nothing); 0: no quota. */
   QUOTA_CHARS_PER_MIN: number
+  /** Items in one POST /analyze/batch. */
+  MAX_BATCH_ITEMS: number
+  /** Characters of text in one batch, all items together (the batch's body limit follows). */
+  MAX_BATCH_CHARS: number
+  /** The most a batch's Request-Timeout-Ms (or timeoutMs) may give each item, in ms. */
+  MAX_BATCH_TIMEOUT_MS: number
+  /** Upstream calls in flight for all batches on this replica together; 0: half the upstream limit. */
+  BATCH_CONCURRENCY: number
   /** Requests per client per minute; 0: no limit. */
   RATE_LIMIT_PER_MIN: number
   /** When set, GET /metrics requires this key (its sha256 hex), as Bearer or X-API-Key. */

@@ -44,8 +44,14 @@ export const errorCodes = {
   BODY_TOO_LARGE: {
     status: 413,
     title: 'Request body is too large',
-    description: 'The body is larger than the longest text allows (MAX_TEXT_CHARS characters, each up to six bytes when JSON-escaped). The connection is closed after this answer.',
+    description: 'The body is larger than the longest text allows (MAX_TEXT_CHARS characters, or MAX_BATCH_CHARS for a batch, each up to six bytes when JSON-escaped). The connection is closed after this answer.',
     advice: 'Send a shorter text, or split it. Do not retry unchanged.',
+  },
+  BATCH_TOO_LARGE: {
+    status: 413,
+    title: 'The batch holds too much text',
+    description: 'The texts of a batch add up to more than MAX_BATCH_CHARS characters.',
+    advice: 'Split the batch. Do not retry unchanged.',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

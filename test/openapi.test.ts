@@ -23,9 +23,14 @@ function conforms (t: Test, doc: Doc, route: string, method: string, res: { stat
   const media = declared?.content?.[type]
   t.ok(media, `${method.toUpperCase()} ${route} ${res.statusCode} declares ${type}`)
   if (media === undefined) return
-  const body = type.includes('json') ? JSON.parse(res.body) : res.body
   const validate = ajv.compile(media.schema)
-  t.ok(validate(body), `${method.toUpperCase()} ${route} ${res.statusCode}: the answer matches its schema ${JSON.stringify(validate.errors ?? [])}`)
+  // A stream of JSON lines: each line is one of the declared line schemas.
+  const bodies = type === 'application/x-ndjson' || type === 'application/jsonl'
+    ? res.body.trimEnd().split('\n').map((l) => JSON.parse(l))
+    : [type.includes('json') ? JSON.parse(res.body) : res.body]
+  for (const body of bodies) {
+    t.ok(validate(body), `${method.toUpperCase()} ${route} ${res.statusCode} ${type}: the answer matches its schema ${JSON.stringify(validate.errors ?? [])}`)
+  }
 }
 
 t.test('the document is valid OpenAPI 3.1 and describes every route', async (t) => {
@@ -35,7 +40,7 @@ t.test('the document is valid OpenAPI 3.1 and describes every route', async (t) 
   const result = await validator.validate(doc as unknown as Parameters<Validator['validate']>[0])
   t.ok(result.valid, `valid: ${JSON.stringify(result.errors ?? []).slice(0, 2000)}`)
   t.equal(validator.version, '3.1')
-  for (const path of ['/analyze', '/health/live', '/health/ready', '/healthz', '/problems', '/problems/{slug}', '/metrics']) t.ok(doc.paths[path], `${path} is described`)
+  for (const path of ['/analyze', '/analyze/batch', '/health/live', '/health/ready', '/healthz', '/problems', '/problems/{slug}', '/metrics']) t.ok(doc.paths[path], `${path} is described`)
   const analyze = doc.paths['/analyze']!.post!
   t.same(Object.keys(analyze.responses).sort(), ['200', '400', '401', '413', '415', '429', '502', '503', '504'])
   t.match(JSON.stringify(analyze), /request-timeout-ms/)
@@ -86,6 +91,34 @@ t.test('real answers match the schemas the document declares, for every status o
   const late = await post({ text: text(), parts: ['summary'] }, { 'request-timeout-ms': '100' })
   t.equal(late.statusCode, 504)
   conforms(t, doc, '/analyze', 'post', late)
+})
+
+t.test('streamed analyses and batches answer as declared, in every media type', async (t) => {
+  const built = await build(t, { MAX_BATCH_CHARS: 200 })
+  const doc = await fetchDoc(built)
+  const analyze = doc.paths['/analyze']!.post!.responses['200']!.content!
+  t.same(Object.keys(analyze).sort(), ['application/json', 'application/jsonl', 'application/x-ndjson', 'text/event-stream'])
+  const batchMedia = doc.paths['/analyze/batch']!.post!.responses['200']!.content!
+  t.same(Object.keys(batchMedia).sort(), ['application/json', 'application/jsonl', 'application/x-ndjson', 'text/event-stream'])
+  // The NDJSON examples are lines of the declared schemas too.
+  for (const media of [analyze['application/x-ndjson']!, batchMedia['application/x-ndjson']!]) {
+    const validate = ajv.compile(media.schema)
+    for (const line of String((media as { example?: string }).example).trimEnd().split('\n')) t.ok(validate(JSON.parse(line)), `example line ${line.slice(0, 40)}…`)
+  }
+  built.upstream.script('ner', { kind: 'status', status: 500 })
+  const post = (url: string, payload: unknown, accept: string) => built.app.inject({ method: 'POST', url, payload: payload as string, headers: { 'content-type': 'application/json', accept } })
+  for (const accept of ['application/x-ndjson', 'application/jsonl', 'text/event-stream']) {
+    conforms(t, doc, '/analyze', 'post', await post('/analyze', { text: `Ada met Babbage. ${accept}` }, accept))
+    conforms(t, doc, '/analyze', 'post', await post('/analyze', { text: `Ada met Babbage. ${accept}`, require: ['entities'] }, accept))
+  }
+  const items = [{ id: 'a', text: 'Ada met Babbage.' }, { id: 'b', text: ' ' }, { id: 7, text: 'Ada met Babbage again.', require: ['entities'] }]
+  for (const accept of ['application/x-ndjson', 'application/jsonl', 'application/json', 'text/event-stream']) {
+    conforms(t, doc, '/analyze/batch', 'post', await post('/analyze/batch', { items }, accept))
+  }
+  conforms(t, doc, '/analyze/batch', 'post', await post('/analyze/batch', { items: 'no' }, '*/*'))
+  const large = await post('/analyze/batch', { items: [{ text: 'x'.repeat(150) }, { text: 'y'.repeat(51) }] }, '*/*')
+  t.equal(large.statusCode, 413)
+  conforms(t, doc, '/analyze/batch', 'post', large)
 })
 
 t.test('the answers of client keys and limits match the document too', async (t) => {

@@ -44,9 +44,10 @@ export class PartFetcher {
 
   /**
    * The part's outcome for this request; never rejects for an expected failure. `found` is what `peek`
-   * found for it (the runner peeks first, to admit only what needs a call).
+   * found for it (the runner peeks first, to admit only what needs a call). A flight this request
+   * starts takes its permits from `limiter` (a batch's share), by default the service's.
    */
-  async fetch<P extends PartName> (part: P, key: string, found: Found | undefined, body: string, scope: Scope, requestId: string, mode: CacheMode): Promise<PartOutcome<P>> {
+  async fetch<P extends PartName> (part: P, key: string, found: Found | undefined, body: string, scope: Scope, requestId: string, mode: CacheMode, limiter: Limiter = this.#limiter): Promise<PartOutcome<P>> {
     const cache = this.#cache
     let result: WaiterResult
     if (found?.fresh !== undefined) return outcome(part, scope, { ok: true, value: found.fresh.value, cache: 'hit', attempts: 0 })
@@ -55,7 +56,7 @@ export class PartFetcher {
       if (running !== undefined) {
         result = await running.join(scope, true)
       } else {
-        const flight = new Flight(key, part, this.#limiter, this.#forget)
+        const flight = new Flight(key, part, limiter, this.#forget)
         flight.stale = found?.stale
         this.#flights.set(key, flight)
         const joined = flight.join(scope, false)
@@ -64,7 +65,7 @@ export class PartFetcher {
       }
     } else {
       // A flight of its own, that nobody joins; the cache was not read.
-      const flight = new Flight(key, part, this.#limiter, noop)
+      const flight = new Flight(key, part, limiter, noop)
       const joined = flight.join(scope, false)
       this.#fly(flight, body, requestId, mode).catch((err: unknown) => flight.crash(err))
       result = await joined

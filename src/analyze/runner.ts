@@ -82,19 +82,20 @@ export class Analyzer {
   /**
    * Admits the request (throws an OVERLOADED ServiceError when the calls it needs cannot be served in
    * time) and starts every wanted part at once. The run yields each part's outcome as soon as it
-   * completes; cancelling `scope` ends every part still running, each with its own code.
+   * completes; cancelling `scope` ends every part still running, each with its own code. Its calls
+   * take permits from `limiter` (a share of the service's, for a batch), by default the service's.
    */
-  start (input: AnalyzeInput | AnalysisPlan, scope: Scope, requestId: string): AnalysisRun {
+  start (input: AnalyzeInput | AnalysisPlan, scope: Scope, requestId: string, limiter: Limiter = this.limiter): AnalysisRun {
     const plan = 'keys' in input ? input : this.plan(input)
-    admit(this.limiter, plan.misses, scope.remainingMs())
+    admit(limiter, plan.misses, scope.remainingMs())
     const body = JSON.stringify({ text: plan.text })
-    return new AnalysisRun(plan.wanted, plan.wanted.map((part, i) => this.#run(part, plan.keys[i]!, plan.found[i], body, scope, requestId, plan.mode)))
+    return new AnalysisRun(plan.wanted, plan.wanted.map((part, i) => this.#run(part, plan.keys[i]!, plan.found[i], body, scope, requestId, plan.mode, limiter)))
   }
 
-  #run (part: PartName, key: string, found: Found | undefined, body: string, scope: Scope, requestId: string, mode: CacheMode): Promise<PartOutcome> {
+  #run (part: PartName, key: string, found: Found | undefined, body: string, scope: Scope, requestId: string, mode: CacheMode, limiter: Limiter): Promise<PartOutcome> {
     const fetcher = this.fetcher
-    if (!partChannel.hasSubscribers) return fetcher.fetch(part, key, found, body, scope, requestId, mode)
-    return partChannel.tracePromise(fetcher.fetch, { source: this, part, requestId }, fetcher, part, key, found, body, scope, requestId, mode)
+    if (!partChannel.hasSubscribers) return fetcher.fetch(part, key, found, body, scope, requestId, mode, limiter)
+    return partChannel.tracePromise(fetcher.fetch, { source: this, part, requestId }, fetcher, part, key, found, body, scope, requestId, mode, limiter)
   }
 }
 

@@ -4,12 +4,15 @@ import fp from 'fastify-plugin'
 import { Analyzer } from '../analyze/runner.js'
 import { Scope } from '../analyze/scope.js'
 import { Cancelled } from '../errors.js'
+import { LimiterShare } from '../upstream/share.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     analyzer: Analyzer
     /** Parent of every request's scope; cancelled (reason `shutdown`) shortly before the shutdown grace runs out. */
     lifetime: Scope
+    /** The share of the upstream limiter that all batches on this replica take their permits from (BATCH_CONCURRENCY). */
+    batchLimiter: LimiterShare
   }
 }
 
@@ -28,6 +31,8 @@ export default fp(async function analyzer (app: FastifyInstance) {
     cache: app.cache,
     upstreamIdentity: app.upstreamTarget.identity,
   }))
+  // Half the limit by default: however many batches run, interactive requests keep the other half.
+  app.decorate('batchLimiter', new LimiterShare(limiter, config.BATCH_CONCURRENCY || Math.max(1, Math.floor(app.upstream.concurrency / 2))))
   const lifetime = new Scope(Number.POSITIVE_INFINITY, { label: 'service' })
   app.decorate('lifetime', lifetime)
   let timer: NodeJS.Timeout | undefined

@@ -50,7 +50,7 @@ function toServiceError (err: FastifyError, request: FastifyRequest, bodyLimit: 
   const code = err.code === undefined ? undefined : fastifyCodes[err.code]
   switch (code) {
     case 'BODY_TOO_LARGE':
-      return new ServiceError(code, `the request body exceeds ${bodyLimit} bytes; text may be at most the configured MAX_TEXT_CHARS characters`)
+      return new ServiceError(code, `the request body exceeds ${bodyLimit} bytes; ${request.routeOptions.config.bodyLimitOf ?? 'text may be at most the configured MAX_TEXT_CHARS characters'}`)
     case 'UNSUPPORTED_MEDIA_TYPE':
       return new ServiceError(code, `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not supported; send application/json`)
     case 'INVALID_JSON':
@@ -93,6 +93,10 @@ function drain (request: FastifyRequest): Promise<void> {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What a route's body limit follows, for its 413's detail; by default MAX_TEXT_CHARS. */
+    bodyLimitOf?: string
+  }
   interface FastifyRequest {
     /** For a 405, the route the path matched with another method. */
     matchedRoute: string | undefined

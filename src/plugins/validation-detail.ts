@@ -17,19 +17,25 @@ export function validationDetail (errors: FastifySchemaValidationError[], contex
     case 'maximum': return `${field} must be at most ${String(params.limit)}`
     case 'minimum': return `${field} must be at least ${String(params.limit)}`
     case 'minItems': return `${field} must name at least ${String(params.limit)} item`
+    case 'maxItems': return `${field} must hold at most ${String(params.limit)} items`
     case 'uniqueItems': return `${field} must not repeat an item`
     default: return `${field} ${e.message ?? 'is invalid'}`
   }
 }
 
-/** `/parts/0` in body → `parts[0]`; the root is the context's name. */
+/** Contexts that are not named in a field's name: `text`, not `body.text`. */
+const ROOTS = new Set(['body', 'headers', 'querystring', 'params'])
+
+/** `/parts/0` in body → `parts[0]`; in a context such as `items[3]` → `items[3].parts[0]`; the root is the context's name. */
 function fieldName (instancePath: string, context: string): string {
   if (instancePath === '') return context
-  return instancePath.slice(1).split('/').map((seg, i) => /^\d+$/.test(seg) ? `[${seg}]` : (i === 0 ? seg : `.${seg}`)).join('')
+  const segments = instancePath.slice(1).split('/').map((seg) => /^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`)
+  if (!ROOTS.has(context)) segments.unshift(context)
+  return segments.join('').replace(/^\./, '')
 }
 
 function join (parent: string, child: string): string {
-  return parent === 'body' || parent === 'headers' || parent === 'querystring' ? child : `${parent}.${child}`
+  return ROOTS.has(parent) ? child : `${parent}.${child}`
 }
 
 function article (type: string): string {

@@ -1,6 +1,6 @@
 // POST /analyze: one text in, summary, entities and common phrases out, with a report on each part.
 import type { FastifyInstance } from 'fastify'
-import { analysisProblems, analysisResponse, analyzeBody, analyzeHeaders, bodyLimitFor } from '../schemas.js'
+import { analysisAnswers, analysisProblems, analyzeBody, analyzeHeaders, bodyLimitFor } from '../schemas.js'
 import { analyzeRequest } from './analyze-http.js'
 import type { AnalyzeBody } from './analyze-http.js'
 
@@ -19,7 +19,7 @@ export default async function analyzeRoute (app: FastifyInstance): Promise<void>
       // With client keys on (API_KEYS), a Bearer token or X-API-Key.
       ...(app.clients.keysRequired ? { security: [{ bearer: [] }, { apiKey: [] }] } : {}),
       body: analyzeBody(MAX_TEXT_CHARS, REQUEST_TIMEOUT_MS),
-      response: { 200: analysisResponse, ...analysisProblems },
+      response: { 200: analysisAnswers, ...analysisProblems },
     },
   }, analyzeRequest)
 }

@@ -26,6 +26,8 @@ const readiness = {
             limit: { type: 'integer' },
             waiting: { type: 'integer' },
             adaptiveLimit: { type: 'integer' },
+            batchInFlight: { type: 'integer', description: 'Calls in flight for batches (POST /analyze/batch), at most batchLimit' },
+            batchLimit: { type: 'integer' },
           },
         },
       },
@@ -65,6 +67,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     if (reasons.length > 0) reply.code(503)
     const { guards, limits } = app.upstream
     const limiter = app.analyzer.limiter.stats()
+    const batch = app.batchLimiter
     const now = Date.now()
     return {
       status: reasons.length > 0 ? 'not-ready' : 'ready',
@@ -82,6 +85,8 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
           limit: limiter.limit,
           waiting: limiter.waiting,
           ...(limits.adaptive === undefined ? {} : { adaptiveLimit: limits.adaptive.ceiling }),
+          batchInFlight: batch.stats().inUse,
+          batchLimit: batch.size,
         },
       },
       ...(engine === undefined
