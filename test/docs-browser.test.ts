@@ -11,7 +11,7 @@ withChromium(t, (browser) => {
     const failed: string[] = []
     page.on('requestfailed', (r) => failed.push(r.url()))
     await page.goto(`${url}/docs/`)
-    const operation = page.locator('.opblock-post', { hasText: '/analyze' })
+    const operation = page.locator('#operations-analysis-post_analyze')
     await operation.locator('.opblock-summary').click()
     await operation.getByRole('button', { name: 'Try it out' }).click()
     // The body comes prefilled from the schema's example.
