@@ -19,9 +19,9 @@ else {
     // A generous command timeout: this test is about sharing, and a busy machine can take 50 ms to answer.
     const env = { TEXT_API_URL: upstream.url, TEXT_API_KEY: TEST_KEY, REDIS_URL: redis.url, MAX_EVENT_LOOP_DELAY_MS: '0', REDIS_COMMAND_TIMEOUT_MS: '1000' }
     const a = await spawnServer(env, testPort(2))
-    t.teardown(() => { a.child.kill('SIGKILL') })
+    t.teardown(() => a.stop())
     const b = await spawnServer(env, testPort(3))
-    t.teardown(() => { b.child.kill('SIGKILL') })
+    t.teardown(() => b.stop())
     const text = fresh()
     const first = await postPlain(`${a.url}/analyze`, { text })
     t.equal(first.status, 200)

@@ -45,7 +45,7 @@ t.test('SIGTERM with SHUTDOWN_DELAY_MS: not ready at once while requests are sti
   const upstream = await startFakeUpstream()
   t.teardown(() => upstream.close())
   const server = await spawnServer({ TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k', SHUTDOWN_DELAY_MS: '1500', MAX_EVENT_LOOP_DELAY_MS: '0' }, testPort(30))
-  t.teardown(() => { server.child.kill('SIGKILL') })
+  t.teardown(() => server.stop())
   const client = new Agent({ keepAliveTimeout: 100 })
   t.teardown(() => client.close())
   server.child.kill('SIGTERM')

@@ -32,7 +32,7 @@ async function cluster (t: Test, env: Record<string, string>, firstPort: number)
     const replica = await spawnServer({
       TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k', REDIS_URL: redis.url, MAX_EVENT_LOOP_DELAY_MS: '0', CACHE: 'false', REDIS_COMMAND_TIMEOUT_MS: '500', ...env,
     }, testPort(firstPort + i))
-    t.teardown(() => { replica.child.kill('SIGKILL') })
+    t.teardown(() => replica.stop())
     replicas.push(replica)
   }
   const client = new Agent({ connections: 128, keepAliveTimeout: 1000 })

@@ -10,16 +10,28 @@ export const built = existsSync(SERVER)
 
 export interface ServerProcess {
   child: ChildProcess
+  /** SIGTERM, so it writes its coverage as it exits; SIGKILL if it has not exited within 10 s. Safe to call on a dead one. */
+  stop: () => Promise<void>
   url: string
   stdout: () => string
   stderr: () => string
   exited: Promise<number | null>
 }
 
+/**
+ * tap's coverage follows child processes through NODE_OPTIONS and its _TAPJS_PROCESSINFO_ variables; a
+ * server started with only its own environment would leave the code it runs (the shared limiter, the
+ * rate window) out of the report. Nothing else of the test's environment reaches the server.
+ */
+function coverageEnv (): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] =>
+    (e[0] === 'NODE_OPTIONS' || e[0].startsWith('_TAPJS_PROCESSINFO_')) && e[1] !== undefined))
+}
+
 /** Runs the server with exactly `env` (plus PATH); resolves once it is ready, or rejects with its stderr. */
 export async function spawnServer (env: Record<string, string>, port: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { ...coverageEnv(), PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -39,7 +51,14 @@ export async function spawnServer (env: Record<string, string>, port: number): P
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`server did not become ready: ${err}`) }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return { child, url, stdout: () => out, stderr: () => err, exited }
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(kill)
+  }
+  return { child, stop, url, stdout: () => out, stderr: () => err, exited }
 }
 
 /** A free-enough port for a child process: the test's pid spreads parallel runs apart. */
