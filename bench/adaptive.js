@@ -6,15 +6,12 @@
 // nothing adaptive (the oracle an operator would need to know K for), run the same way on the same machine.
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { num } from './lib/knobs.js'
 import { runLoad, pickLoadgen } from './lib/loadgen.js'
-import { freePort, killAll, start, stop, waitReady } from './lib/proc.js'
+import { killAll } from './lib/proc.js'
+import { startStack } from './lib/stack.js'
 
-const benchDir = dirname(fileURLToPath(import.meta.url))
-const root = resolve(benchDir, '..')
-/** @param {string} name @param {number} fallback */
-const num = (name, fallback) => Number(process.env[name] ?? fallback)
 const K = num('BENCH_ADAPTIVE_K', 8)
 const limit = num('BENCH_ADAPTIVE_LIMIT', 64)
 const durationS = num('BENCH_DURATION_S', 10)
@@ -24,42 +21,20 @@ const latencyMs = 20
 const loadgen = pickLoadgen(process.env.BENCH_LOADGEN || 'auto')
 const workDir = mkdtempSync(join(os.tmpdir(), 'bench-adaptive-'))
 
-/** @param {number} port @param {string} path @param {string} [method] */
-async function upstreamJson (port, path, method = 'GET') {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method })
-  return /** @type {Record<string, number>} */ (await res.json())
-}
-
 /** @param {boolean} adaptive @param {number} concurrency */
 async function run (adaptive, concurrency) {
-  const upPort = await freePort()
-  const upstream = start({ name: 'upstream', argv: [process.execPath, join(benchDir, 'upstream.js')], cpus: undefined, logPath: join(workDir, 'upstream.out'), env: { PORT: String(upPort), UPSTREAM_LATENCY_MS: String(latencyMs), UPSTREAM_MAX_IN_FLIGHT: String(K) } })
-  await waitReady(`http://127.0.0.1:${upPort}/__stats`, 20_000, upstream.child)
-  const port = await freePort()
-  const service = start({
-    name: 'service',
-    argv: [process.execPath, join(root, 'dist/server.js')],
-    cpus: undefined,
-    logPath: join(workDir, 'service.out'),
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      TEXT_API_URL: `http://127.0.0.1:${upPort}/text`,
-      TEXT_API_KEY: 'bench',
-      LOG_LEVEL: 'warn',
-      UPSTREAM_CONCURRENCY: String(concurrency),
-      UPSTREAM_ADAPTIVE: String(adaptive),
-      REQUEST_TIMEOUT_MS: '30000',
-      CACHE: 'false',
-      UPSTREAM_RETRY_BUDGET_RATIO: '1'
-    }
+  const stack = await startStack({
+    workDir,
+    latencyMs,
+    upstreamEnv: { UPSTREAM_MAX_IN_FLIGHT: String(K) },
+    serviceEnv: { UPSTREAM_CONCURRENCY: String(concurrency), UPSTREAM_ADAPTIVE: String(adaptive), REQUEST_TIMEOUT_MS: '30000', CACHE: 'false', UPSTREAM_RETRY_BUDGET_RATIO: '1' },
   })
   try {
-    await waitReady(`http://127.0.0.1:${port}/healthz`, 20_000, service.child)
+    const port = stack.port
     await runLoad({ tool: loadgen, port, connections, durationS: warmupS, bodies: { kind: 'unique' }, workDir, cpus: undefined })
-    await upstreamJson(upPort, '/__reset', 'POST')
+    await stack.upstreamJson('/__reset', 'POST')
     const load = await runLoad({ tool: loadgen, port, connections, durationS, bodies: { kind: 'unique' }, workDir, cpus: undefined })
-    const stats = await upstreamJson(upPort, '/__stats')
+    const stats = await stack.upstreamJson('/__stats')
     const served = stats.calls - stats.refused
     return {
       share429: stats.refused / stats.calls,
@@ -69,8 +44,7 @@ async function run (adaptive, concurrency) {
       errors: load.errors
     }
   } finally {
-    await stop(service.child)
-    await stop(upstream.child)
+    await stack.stop()
   }
 }
 

@@ -5,25 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { analyse, analysisKinds } from '../dist/engine/analyses/index.js'
+import { hostileText } from '../test/engine/fixtures/hostile-text.js'
 
 const CHARS = Number(process.env.BENCH_CHARS ?? 50_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const fixture = (name) => JSON.parse(readFileSync(new URL(`../test/engine/fixtures/${name}`, import.meta.url), 'utf8'))
-
-function build (recipe, length) {
-  let unit = recipe.repeat ?? ''
-  if (recipe.scripts === true) {
-    const chars = []
-    for (let cp = 0x80; cp < 0x110000 && chars.length < 30000; cp += 7) {
-      const ch = String.fromCodePoint(cp)
-      if (/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) chars.push(chars.length % 7 === 6 ? `${ch} ` : ch)
-    }
-    unit = chars.join('')
-  }
-  let text = unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
-  if (/[\ud800-\udbff]$/u.test(text)) text = text.slice(0, -1)
-  return text
-}
 
 function time (text) {
   let best = { ms: Infinity, gap: 0 }
@@ -74,7 +60,7 @@ console.log(`prose, 24 000 chars: ${p.ms.toFixed(0)} ms (${Math.round(24_000 / p
 
 const rows = []
 for (const recipe of fixture('hostile.json').texts) {
-  const text = build(recipe, CHARS)
+  const text = hostileText(recipe, CHARS)
   const r = time(text)
   rows.push({ name: recipe.name, chars: text.length, ...r })
 }

@@ -6,27 +6,18 @@
 // cache nor coalescing can flatter it; prints the median of the runs and the upstream's in-flight high-water mark.
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { freePort, killAll, start, stop, waitReady } from './lib/proc.js'
+import { num } from './lib/knobs.js'
+import { killAll } from './lib/proc.js'
+import { startStack } from './lib/stack.js'
 
-const benchDir = dirname(fileURLToPath(import.meta.url))
-const root = resolve(benchDir, '..')
-/** @param {string} name @param {number} fallback */
-const num = (name, fallback) => Number(process.env[name] ?? fallback)
 const items = num('BENCH_BATCH_ITEMS', 1000)
 const runs = num('BENCH_BATCH_RUNS', 5)
 const limit = num('BENCH_BATCH_LIMIT', 32)
 const latencyMs = 20
 const workDir = mkdtempSync(join(os.tmpdir(), 'bench-batch-'))
 let serial = 0
-
-/** @param {number} port @param {string} path @param {string} [method] */
-async function upstreamJson (port, path, method = 'GET') {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method })
-  return /** @type {Record<string, number>} */ (await res.json())
-}
 
 /** One batch of `count` texts never sent before; resolves with its duration and its summary line. */
 async function batch (port, count) {
@@ -43,38 +34,23 @@ async function batch (port, count) {
 
 /** @param {number | undefined} share BATCH_CONCURRENCY, or the default */
 async function run (share) {
-  const upPort = await freePort()
-  const upstream = start({ name: 'upstream', argv: [process.execPath, join(benchDir, 'upstream.js')], cpus: undefined, logPath: join(workDir, 'upstream.out'), env: { PORT: String(upPort), UPSTREAM_LATENCY_MS: String(latencyMs) } })
-  await waitReady(`http://127.0.0.1:${upPort}/__stats`, 20_000, upstream.child)
-  const port = await freePort()
-  const service = start({
-    name: 'service',
-    argv: [process.execPath, join(root, 'dist/server.js')],
-    cpus: undefined,
-    logPath: join(workDir, 'service.out'),
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      TEXT_API_URL: `http://127.0.0.1:${upPort}/text`,
-      TEXT_API_KEY: 'bench',
-      LOG_LEVEL: 'warn',
-      UPSTREAM_CONCURRENCY: String(limit),
-      ...(share === undefined ? {} : { BATCH_CONCURRENCY: String(share) })
-    }
+  const stack = await startStack({
+    workDir,
+    latencyMs,
+    serviceEnv: { UPSTREAM_CONCURRENCY: String(limit), ...(share === undefined ? {} : { BATCH_CONCURRENCY: String(share) }) },
   })
   try {
-    await waitReady(`http://127.0.0.1:${port}/healthz`, 20_000, service.child)
-    const ready = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()
+    const ready = await (await fetch(`http://127.0.0.1:${stack.port}/healthz`)).json()
     const permits = ready.upstream.limiter.batchLimit
-    await batch(port, 200)
+    await batch(stack.port, 200)
     const times = []
     let most = 0
     for (let i = 0; i < runs; i++) {
       // The previous batch's connections settle first.
       await sleep(1000)
-      await upstreamJson(upPort, '/__reset', 'POST')
-      times.push(await batch(port, items))
-      most = Math.max(most, (await upstreamJson(upPort, '/__stats')).maxInFlight)
+      await stack.upstreamJson('/__reset', 'POST')
+      times.push(await batch(stack.port, items))
+      most = Math.max(most, (await stack.upstreamJson('/__stats')).maxInFlight)
     }
     times.sort((a, b) => a - b)
     const median = times[Math.floor(times.length / 2)] ?? 0
@@ -82,8 +58,7 @@ async function run (share) {
     const ideal = permits / (3 * latencyMs / 1000)
     return { permits, median, perS, ideal, ratio: perS / ideal, most, times }
   } finally {
-    await stop(service.child)
-    await stop(upstream.child)
+    await stack.stop()
   }
 }
 

@@ -38,19 +38,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { setMaxListeners } from 'node:events'
 import { Agent, request } from 'undici'
+import { num } from './lib/knobs.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const KEY = 'bench-key'
 const KINDS = ['summarize', 'ner', 'most_common_phrases']
-
-/** @param {string} name @param {number} fallback */
-function num (name, fallback) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${raw}`)
-  return n
-}
 
 const config = {
   workers: process.env.BENCH_ENGINE_WORKERS || undefined,

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { body } from './lib/payload.js'
+import { num } from './lib/knobs.js'
 import { pickLoadgen, runLoad } from './lib/loadgen.js'
 import { cpuSeconds, freePort, killAll, memory, pinPlan, resetPeakRss, start, stop, waitReady } from './lib/proc.js'
 import { checkTargets, defaultScenarios, scenario } from './lib/scenarios.js'
@@ -15,14 +16,6 @@ import { printAll, printScenario, printSoak, summarise } from './lib/report.js'
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const root = resolve(benchDir, '..')
 
-/** @param {string} name @param {number} fallback */
-function num (name, fallback) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${raw}`)
-  return n
-}
 /** @param {string} name @param {string} fallback */
 const list = (name, fallback) => (process.env[name] || fallback).split(',').map((s) => s.trim()).filter(Boolean)
 

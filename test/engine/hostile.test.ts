@@ -3,25 +3,10 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { readDocument } from '../../src/engine/analyses/document.js'
 import { analyse, analysisKinds } from '../../src/engine/analyses/index.js'
+import { hostileText } from './fixtures/hostile-text.js'
+import type { HostileRecipe } from './fixtures/hostile-text.js'
 
-interface Recipe { readonly name: string, readonly repeat?: string, readonly scripts?: boolean }
-const { texts } = JSON.parse(readFileSync(new URL('./fixtures/hostile.json', import.meta.url), 'utf8')) as { texts: Recipe[] }
-
-/** The recipe's text, `length` UTF-16 units long (one less rather than half a surrogate pair). */
-function build (recipe: Recipe, length: number): string {
-  let unit = recipe.repeat ?? ''
-  if (recipe.scripts === true) {
-    const chars: string[] = []
-    for (let cp = 0x80; cp < 0x110000 && chars.length < 30000; cp += 7) {
-      const ch = String.fromCodePoint(cp)
-      if (/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) chars.push(chars.length % 7 === 6 ? `${ch} ` : ch)
-    }
-    unit = chars.join('')
-  }
-  let text = unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
-  if (/[\ud800-\udbff]$/u.test(text)) text = text.slice(0, -1)
-  return text
-}
+const { texts } = JSON.parse(readFileSync(new URL('./fixtures/hostile.json', import.meta.url), 'utf8')) as { texts: HostileRecipe[] }
 
 const FULL = 50_000
 // Generous: the product's own bound is 2 s for any text this long.
@@ -62,7 +47,7 @@ analyse('Ada Lovelace met Charles Babbage in London on 5 June 1833 and paid $2.5
 
 for (const recipe of texts) {
   t.test(`${recipe.name}: all three analyses of 50 000 characters in bounded time, checking in often`, async (t) => {
-    const text = build(recipe, FULL)
+    const text = hostileText(recipe, FULL)
     // the best of two runs: the machine is shared and one run can be descheduled
     const runs = [timed(text), timed(text)]
     const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b))
@@ -78,7 +63,7 @@ t.test('time grows near-linearly: four times the text takes well under sixteen t
   for (const name of ['repeated place names', 'repeated abbreviation', 'initials without spaces', 'one letter, no spaces', 'every Unicode script', 'links without spaces']) {
     const recipe = texts.find((r) => r.name === name)
     if (recipe === undefined) throw new Error(`no recipe ${name}`)
-    const best = (n: number): number => Math.min(timed(build(recipe, n)).ms, timed(build(recipe, n)).ms, timed(build(recipe, n)).ms)
+    const best = (n: number): number => Math.min(timed(hostileText(recipe, n)).ms, timed(hostileText(recipe, n)).ms, timed(hostileText(recipe, n)).ms)
     const small = Math.max(best(FULL / 4), 10)
     const large = best(FULL)
     t.ok(large / small < 10, `${name}: ${Math.round(small)} ms → ${Math.round(large)} ms (${(large / small).toFixed(1)}×)`)
@@ -86,7 +71,7 @@ t.test('time grows near-linearly: four times the text takes well under sixteen t
 })
 
 t.test('what checkpoint throws leaves analyse untouched, whichever analysis is running', async (t) => {
-  const text = build({ name: 'prose', repeat: 'Ada Lovelace met Charles Babbage in London in 1833. ' }, 20_000)
+  const text = hostileText({ name: 'prose', repeat: 'Ada Lovelace met Charles Babbage in London in 1833. ' }, 20_000)
   let total = 0
   analyse(text, analysisKinds, { checkpoint: () => { total++ } })
   const reason = new Error('abandoned')
