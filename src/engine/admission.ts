@@ -1,15 +1,9 @@
 // Deadline-aware admission: a request that cannot finish within its request-timeout-ms is refused at once.
 import { EngineOverloadedError } from './errors.js'
+import type { Refusal } from './errors.js'
 import type { Ticket } from './task.js'
 
 export const TIMEOUT_HEADER = 'request-timeout-ms'
-
-export interface Refusal {
-  /** whole seconds, at least 1 */
-  readonly retryAfterS: number
-  readonly estimatedMs: number
-  readonly deadlineMs: number
-}
 
 /** The header's milliseconds; anything but a whole number counts as absent, so it never refuses. */
 export function deadlineOf (header: string | string[] | undefined): number | undefined {

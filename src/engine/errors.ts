@@ -1,5 +1,4 @@
 // The engine's named errors, each with a `code` that never changes.
-import type { Refusal } from './admission.js'
 
 export const EngineErrorCode = {
   INVALID_OPTION: 'TEXT_ENGINE_INVALID_OPTION',
@@ -63,6 +62,14 @@ export class EngineUnavailableError extends Error {
     super(`text engine unavailable: ${reason}`, options)
     this.name = 'EngineUnavailableError'
   }
+}
+
+/** Why a call was refused before it started: its estimate against its deadline. */
+export interface Refusal {
+  /** whole seconds, at least 1 */
+  readonly retryAfterS: number
+  readonly estimatedMs: number
+  readonly deadlineMs: number
 }
 
 /** A request that cannot be answered within its request-timeout-ms: the server answers 503 with Retry-After. */
