@@ -49,7 +49,7 @@ t.test('the built service (node dist/server.js) serves the files the build copie
   // A fake upstream: the embedded engine would only make the start slower.
   const upstream = await startFakeUpstream()
   t.teardown(() => upstream.close())
-  const server = await spawnServer({ LOG_LEVEL: 'silent', TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k' }, testPort(40))
+  const server = await spawnServer({ LOG_LEVEL: 'silent', TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k', MAX_EVENT_LOOP_DELAY_MS: '0' }, testPort(40))
   t.teardown(() => { server.child.kill('SIGKILL') })
   for (const [path, type, body] of FILES) {
     const res = await request(`${server.url}${path}`)
