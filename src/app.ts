@@ -24,6 +24,7 @@ import analyzeRoute from './routes/analyze.js'
 import batchRoute from './routes/batch.js'
 import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
+import playgroundRoutes from './routes/playground.js'
 import { RequestLog } from './request-log.js'
 
 export interface AppOptions {
@@ -92,6 +93,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(batchRoute)
   await app.register(healthRoutes)
   await app.register(problemRoutes)
+  await app.register(playgroundRoutes)
 
   // Connections busy when close() starts would otherwise idle on keep-alive and hold shutdown open.
   // Node reads keepAliveTimeout when each response finishes, so this closes them right after theirs.

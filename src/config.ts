@@ -59,6 +59,7 @@ export const configSchema = {
     ENGINE_MAX_PHRASES: { type: 'integer', default: 5, minimum: 1, maximum: 100 },
     ENGINE_WORKERS: { type: 'integer', default: 0, minimum: 0, maximum: 256 },
     METRICS: { type: 'boolean', default: true },
+    PLAYGROUND: { type: 'boolean', default: true },
     CORS_ORIGINS: { type: 'string', default: '', pattern: '^\\s*(\\*|(https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*))?\\s*$' },
     CACHE: { type: 'boolean', default: true },
     CACHE_MAX_BYTES: { type: 'integer', default: 64 * 1024 * 1024, minimum: 65_536, maximum: 64 * 1024 * 1024 * 1024 },
@@ -114,6 +115,8 @@ export interface Config {
   ENGINE_WORKERS: number
   /** Serve Prometheus metrics on GET /metrics. */
   METRICS: boolean
+  /** Serve the browser playground on GET /playground. */
+  PLAYGROUND: boolean
   /** Empty: no CORS. `*`, or origins separated by commas (e.g. https://app.example.com). */
   CORS_ORIGINS: string
   /** Cache each part's result (memory, and Redis when REDIS_URL is set). */

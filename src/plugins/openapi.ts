@@ -29,6 +29,7 @@ export default fp(async function openapi (app: FastifyInstance) {
         { name: 'analysis', description: 'Analyse a text' },
         { name: 'health', description: 'For orchestrators and load balancers' },
         { name: 'problems', description: 'What each error code means' },
+        { name: 'playground', description: 'Try the analysis in a browser' },
       ],
     },
   })
