@@ -17,20 +17,21 @@ function scope (t: Test, budgetMs = 5000): Scope {
 
 t.test('yields each part as it completes, fastest first, each exactly once', async (t) => {
   const c = await core(t)
-  c.upstream.script('summarize', { kind: 'ok', delayMs: 150 })
+  // The slowest part is far slower than the others, so "before it finished" is a fact about order, not a
+  // timing that a busy machine could stretch.
+  c.upstream.script('summarize', { kind: 'ok', delayMs: 1500 })
   c.upstream.script('ner', { kind: 'ok', delayMs: 10 })
   c.upstream.script('most_common_phrases', { kind: 'ok', delayMs: 80 })
   const run = c.analyzer.start({ text: TEXT }, scope(t), 'r1')
   t.same(run.parts, ['summary', 'entities', 'mostCommonPhrases'])
   const order: string[] = []
-  const started = performance.now()
-  let firstAt = 0
+  let inFlightAtFirst = -1
   for await (const outcome of run) {
-    if (order.length === 0) firstAt = performance.now() - started
+    if (order.length === 0) inFlightAtFirst = c.upstream.inFlight
     order.push(outcome.part)
   }
   t.same(order, ['entities', 'mostCommonPhrases', 'summary'])
-  t.ok(firstAt < 140, `the first outcome came before the slowest part finished (${firstAt.toFixed(0)} ms)`)
+  t.ok(inFlightAtFirst >= 1, `the first outcome came while the slowest call was still in flight (${inFlightAtFirst} in flight)`)
   t.equal(c.upstream.maxInFlight, 3, 'all three calls were in flight together')
 })
 
