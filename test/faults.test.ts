@@ -70,15 +70,17 @@ t.test('a 429 with Retry-After is honoured, and pauses that endpoint for every c
   const leaks = watchLeaks(t)
   built.upstream.script('summarize', { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, { kind: 'ok' })
   const first = timed(built)
-  await new Promise((resolve) => setTimeout(resolve, 100))
-  // A second request during the pause does not call summarize at all until the pause ends.
+  // Once the 429 has paused the endpoint (not after a fixed time, which a busy machine can outrun)...
+  while (built.app.upstream.pauses.remainingMs('summarize') === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  const pausedFor = built.app.upstream.pauses.remainingMs('summarize')
+  // ...a second request during the pause does not call summarize at all until the pause ends.
   const second = timed(built, { ...unique(), parts: ['summary'] })
   const [a, b] = await Promise.all([first, second])
   t.equal(a.status, 200)
   t.match(a.body.parts.summary, { status: 'ok', attempts: 2 })
   t.ok(a.ms >= 950 && a.ms < 2500, `the first waited out Retry-After (${Math.round(a.ms)} ms)`)
   t.equal(b.status, 200)
-  t.ok(b.ms >= 800, `the second waited for the pause too (${Math.round(b.ms)} ms)`)
+  t.ok(b.ms >= pausedFor - 100, `the second waited for the pause too (${Math.round(b.ms)} ms of the ${Math.round(pausedFor)} ms left)`)
   t.equal(built.upstream.count('summarize'), 3, 'one 429, then one call each after the pause')
   await leaks.assertClean(t, built)
 })
@@ -281,8 +283,10 @@ t.test('the upstream restarting during load: stable codes while it is down, full
   const byStatus = new Map<number, number>()
   for (const r of results) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1)
   t.ok(results.every((r) => [200, 502, 503].includes(r.status)), `only 200, 502 or 503: ${JSON.stringify([...byStatus])}`)
-  const codes = new Set(results.flatMap((r) => PARTS.map((p) => r.body.parts[p].code).filter(Boolean)))
-  t.ok([...codes].every((c) => c === 'UPSTREAM_UNAVAILABLE' || c === 'CIRCUIT_OPEN'), `failures are UPSTREAM_UNAVAILABLE or CIRCUIT_OPEN: ${[...codes].join(', ')}`)
+  // A request the queue could not serve in time is shed whole (503 OVERLOADED, no parts): on a busy
+  // machine the backlog of the outage can do that, and it is a stable code too.
+  const codes = new Set(results.flatMap((r) => r.body.parts === undefined ? [r.body.code] : PARTS.map((p) => r.body.parts[p].code).filter(Boolean)))
+  t.ok([...codes].every((c) => ['UPSTREAM_UNAVAILABLE', 'CIRCUIT_OPEN', 'OVERLOADED'].includes(c)), `failures are UPSTREAM_UNAVAILABLE, CIRCUIT_OPEN or OVERLOADED: ${[...codes].join(', ')}`)
   t.ok((byStatus.get(200) ?? 0) >= 60, `${byStatus.get(200)} of 160 answered in full`)
   t.same(results.slice(-20).map((r) => r.status), Array(20).fill(200), 'fully recovered by the end')
   for (const p of PARTS) t.equal(built.app.upstream.guards[p].circuitState, 'closed', `${p} circuit closed again`)

@@ -9,6 +9,10 @@ import type { RedisServer } from './helpers/redis.js'
 import { SERVER, built, spawnServer, testPort } from './helpers/spawn-server.js'
 import type { ServerProcess } from './helpers/spawn-server.js'
 
+// Six clusters of three processes each, started and stopped in turn: about 90 s on a quiet 2-core
+// machine, more than the suite's 120 s per file on a busy one.
+t.setTimeout(300_000)
+
 let sent = 0
 const fresh = (): string => `Replica text ${++sent}. It is short.`
 

@@ -68,9 +68,12 @@ t.test('serves on the configured host and port, answers an analysis in flight on
   const exitedAt = performance.now()
   t.equal(code, 0)
   t.ok(lines.some((l) => l.msg === 'text engine stopped'))
-  // Not held to the 3 s grace by the answered keep-alive connection (it was, before the engine
-  // swept idle connections during shutdown); generous for a loaded machine.
-  t.ok(exitedAt - answered.at < 1_500, `exited ${Math.round(exitedAt - answered.at)} ms after the answer, ${Math.round(exitedAt - signalled)} ms after SIGTERM`)
+  // Not held to the 3 s grace by the answered keep-alive connection (it was, before the engine swept
+  // idle connections during shutdown: then it exits when the grace cuts it, 3 s after the signal).
+  // Either bound shows the sweep; a loaded machine can stretch one of them but hardly both.
+  const afterAnswer = exitedAt - answered.at
+  const afterSignal = exitedAt - signalled
+  t.ok(afterSignal < 2_800 || afterAnswer < 1_500, `exited ${Math.round(afterAnswer)} ms after the answer, ${Math.round(afterSignal)} ms after SIGTERM (the grace cuts at 3 000)`)
 })
 
 t.test('exits 0 on SIGINT', async (t) => {
