@@ -8,6 +8,9 @@ import type { Dispatcher } from 'undici'
 import { checkConfig, configSchema, toConfigError } from './config.js'
 import tracing from './plugins/tracing.js'
 import problems, { frameworkError } from './plugins/problems.js'
+import { clientError } from './client-error.js'
+import slowClients from './plugins/slow-clients.js'
+import bodyEncoding from './plugins/body-encoding.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
 import engine from './plugins/engine.js'
@@ -62,6 +65,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
     frameworkErrors: frameworkError,
+    // What Node's HTTP parser refuses (malformed framing, huge headers, slow requests): problem documents too.
+    clientErrorHandler: clientError,
   })
   // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
@@ -72,12 +77,14 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     throw toConfigError(err)
   }
   checkConfig(app.config)
+  await app.register(slowClients)
   // First, so the request span wraps everything else (and nothing is loaded unless tracing is on).
   await app.register(tracing)
   await app.register(securityHeaders)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
   await app.register(problems)
+  await app.register(bodyEncoding)
   await app.register(corsPlugin)
   await app.register(overload)
   await app.register(engine)
