@@ -11,6 +11,7 @@ import problems, { frameworkError } from './plugins/problems.js'
 import { clientError } from './client-error.js'
 import slowClients from './plugins/slow-clients.js'
 import bodyEncoding from './plugins/body-encoding.js'
+import clientClosed from './plugins/client-closed.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
 import engine from './plugins/engine.js'
@@ -85,6 +86,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi)
   await app.register(problems)
   await app.register(bodyEncoding)
+  await app.register(clientClosed)
   await app.register(corsPlugin)
   await app.register(overload)
   await app.register(engine)

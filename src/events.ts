@@ -52,7 +52,20 @@ export interface ShedEvent {
   readonly reason: 'queue-full' | 'wait' | 'event-loop'
 }
 
+/** A request whose client left before its answer was complete: CLIENT_CLOSED, conventionally 499, never sent. */
+export interface RequestClosedEvent {
+  /** The app that was serving it. */
+  readonly source: object
+  /** The route's pattern, or `unmatched`. */
+  readonly route: string
+  /** The client's key name, when keys are on. */
+  readonly client: string | undefined
+  /** From the request's arrival to the client leaving. */
+  readonly seconds: number
+}
+
 export const partChannel = tracingChannel<PartEvent>('text-bff:part')
 export const attemptChannel = tracingChannel<AttemptEvent>('text-bff:attempt')
 export const circuitChannel = channel('text-bff:circuit')
 export const shedChannel = channel('text-bff:shed')
+export const requestClosedChannel = channel('text-bff:request-closed')
