@@ -22,6 +22,7 @@ import analyzer from './plugins/analyzer.js'
 import clients from './plugins/clients.js'
 import readiness from './plugins/readiness.js'
 import metrics from './plugins/metrics.js'
+import debugLog from './plugins/debug-log.js'
 import openapi from './plugins/openapi.js'
 import securityHeaders from './plugins/security-headers.js'
 import analyzeRoute from './routes/analyze.js'
@@ -97,6 +98,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(clients)
   await app.register(readiness)
   await app.register(metrics)
+  await app.register(debugLog)
   await app.register(analyzeRoute)
   await app.register(batchRoute)
   await app.register(healthRoutes)

@@ -1,5 +1,6 @@
 // The core's life on node:diagnostics_channel: metrics, tracing and logs subscribe; the core never knows who listens.
 import { channel, tracingChannel } from 'node:diagnostics_channel'
+import type { Channel } from 'node:diagnostics_channel'
 import type { PartName, PartOutcome } from './parts.js'
 
 /**
@@ -69,3 +70,9 @@ export const attemptChannel = tracingChannel<AttemptEvent>('text-bff:attempt')
 export const circuitChannel = channel('text-bff:circuit')
 export const shedChannel = channel('text-bff:shed')
 export const requestClosedChannel = channel('text-bff:request-closed')
+
+/** Subscribes each handler to its channel; returns the undo, for the subscriber's onClose. */
+export function subscribeAll (subscriptions: ReadonlyArray<readonly [Channel, (message: unknown) => void]>): () => void {
+  for (const [ch, handler] of subscriptions) ch.subscribe(handler)
+  return () => { for (const [ch, handler] of subscriptions) ch.unsubscribe(handler) }
+}

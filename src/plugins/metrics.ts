@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Agent, Pool } from 'undici'
-import { attemptChannel, circuitChannel, partChannel, requestClosedChannel, shedChannel } from '../events.js'
+import { attemptChannel, circuitChannel, partChannel, requestClosedChannel, shedChannel, subscribeAll } from '../events.js'
 import type { AttemptEvent, CircuitEvent, PartEvent, RequestClosedEvent, ShedEvent } from '../events.js'
 import { endpoints } from '../upstream/endpoints.js'
 import { partNames } from '../parts.js'
@@ -207,16 +207,8 @@ export default fp(async function metrics (app: FastifyInstance) {
     sheds.set(reason, (sheds.get(reason) ?? 0) + 1)
   }
   // Sheds carry no source: with several apps in one process (tests) each counts them all.
-  partChannel.asyncEnd.subscribe(onPart)
-  attemptChannel.asyncEnd.subscribe(onAttempt)
-  circuitChannel.subscribe(onCircuit)
-  shedChannel.subscribe(onShed)
-  app.addHook('onClose', async () => {
-    partChannel.asyncEnd.unsubscribe(onPart)
-    attemptChannel.asyncEnd.unsubscribe(onAttempt)
-    circuitChannel.unsubscribe(onCircuit)
-    shedChannel.unsubscribe(onShed)
-  })
+  const unsubscribe = subscribeAll([[partChannel.asyncEnd, onPart], [attemptChannel.asyncEnd, onAttempt], [circuitChannel, onCircuit], [shedChannel, onShed]])
+  app.addHook('onClose', async () => { unsubscribe() })
   // Every endpoint's series exist from the start, so dashboards and alerts have something to read.
   for (const part of partNames) attemptSeconds.tally(endpoints[part].path, 'ok')
 
@@ -263,8 +255,8 @@ export default fp(async function metrics (app: FastifyInstance) {
     const event = message as RequestClosedEvent
     if (event.source === app) count(event.route, errorCodes.CLIENT_CLOSED.status, event.seconds, event.client)
   }
-  requestClosedChannel.subscribe(onClosed)
-  app.addHook('onClose', async () => { requestClosedChannel.unsubscribe(onClosed) })
+  const unsubscribeClosed = subscribeAll([[requestClosedChannel, onClosed]])
+  app.addHook('onClose', async () => { unsubscribeClosed() })
 
   // METRICS_KEY: the metrics behind a key of their own (sha256 hex, as the client keys).
   const metricsKey = app.config.METRICS_KEY === '' ? undefined : [{ name: 'metrics', digest: Buffer.from(app.config.METRICS_KEY, 'hex') }]
