@@ -43,7 +43,7 @@ t.test('at LOG_LEVEL=trace, under load with upstream failures and hostile reques
     return res.statusCode
   }
   const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => {
-    const auth = i % 3 === 0 ? { 'x-api-key': CLIENT_KEY } : { authorization: `Bearer ${CLIENT_KEY}` }
+    const auth: Record<string, string> = i % 3 === 0 ? { 'x-api-key': CLIENT_KEY } : { authorization: `Bearer ${CLIENT_KEY}` }
     if (i % 10 === 9) return send('/analyze', { authorization: `Bearer ${CLIENT_KEY}x` }, '{"text":"wrong key"}')
     if (i % 10 === 8) return send('/analyze', auth, `{"text":"${CLIENT_KEY}`)
     if (i % 10 === 7) return send('/analyze/batch', auth, JSON.stringify({ items: [{ text: `Item ${i}.` }, { text: '' }] }))
