@@ -39,7 +39,7 @@ async function run (t: Test, level: 'debug' | 'info'): Promise<Array<{ msg: stri
 t.test('at debug: a retried call, a breaker opening and an admission refusal each have their line', async (t) => {
   const lines = await run(t, 'debug')
   t.match(lines.filter((l) => l.msg === 'upstream attempt failed'), [{ level: 20, part: 'summary', endpoint: 'summarize', attempt: 1, code: 'UPSTREAM_ERROR', transient: true, upstreamStatus: 503 }])
-  t.match(lines.filter((l) => l.msg === 'retrying upstream call'), [{ level: 20, part: 'summary', attempt: 2 }], 'one retry')
+  t.match(lines.filter((l) => l.msg === 'retried upstream call'), [{ level: 20, part: 'summary', attempt: 2, outcome: 'ok' }], 'one retry')
   t.match(lines.filter((l) => l.msg === 'circuit open'), [{ level: 20, endpoint: 'ner', from: 'closed', to: 'open' }], 'the breaker opening, once')
   t.match(lines.filter((l) => l.msg === 'admission refused a request'), [{ level: 20, reason: 'queue-full' }])
 })
@@ -48,5 +48,5 @@ t.test('at info: none of those lines', async (t) => {
   const lines = await run(t, 'info')
   t.ok(lines.length > 0, 'the info lines are there')
   t.same(lines.filter((l) => (l.level as number) < 30), [], 'no debug line')
-  t.same(lines.filter((l) => /retrying|attempt failed|circuit|admission/.test(l.msg)), [])
+  t.same(lines.filter((l) => /retried|attempt failed|circuit|admission/.test(l.msg)), [])
 })

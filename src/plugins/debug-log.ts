@@ -17,17 +17,16 @@ export default fp(async function debugLog (app: FastifyInstance) {
   const source = app.analyzer
   const ownGuards = new Set<object>(Object.values(app.upstream.guards) as EndpointGuard[])
 
-  // A retry: the attempt after a failed one (its failure was logged as it ended).
-  const onAttemptStart = (message: unknown): void => {
-    const event = message as AttemptEvent
-    if (event.source !== source || event.attempt === 1) return
-    log.debug({ requestId: event.requestId, part: event.part, endpoint: event.endpoint, attempt: event.attempt }, 'retrying upstream call')
-  }
+  // Only attempts' ends: binding the channel's start is the tracer's (a subscriber there costs every call).
   const onAttemptEnd = (message: unknown): void => {
     const event = message as AttemptEvent
-    if (event.source !== source || event.error === undefined) return
-    const err = event.error as { code?: string, kind?: string, transient?: boolean, upstreamStatus?: number }
-    log.debug({ requestId: event.requestId, part: event.part, endpoint: event.endpoint, attempt: event.attempt, code: err.code ?? err.kind, transient: err.transient, upstreamStatus: err.upstreamStatus, durationMs: Math.round((performance.now() - event.startedAt) * 10) / 10 }, 'upstream attempt failed')
+    if (event.source !== source) return
+    const durationMs = Math.round((performance.now() - event.startedAt) * 10) / 10
+    const err = event.error as { code?: string, kind?: string, transient?: boolean, upstreamStatus?: number } | undefined
+    const line = { requestId: event.requestId, part: event.part, endpoint: event.endpoint, attempt: event.attempt, durationMs }
+    // A retry: any attempt after the first, whatever came of it.
+    if (event.attempt > 1) log.debug({ ...line, outcome: err === undefined ? 'ok' : err.code ?? err.kind }, 'retried upstream call')
+    if (err !== undefined) log.debug({ ...line, code: err.code ?? err.kind, transient: err.transient, upstreamStatus: err.upstreamStatus }, 'upstream attempt failed')
   }
   const onCircuit = (message: unknown): void => {
     const event = message as CircuitEvent
@@ -38,6 +37,6 @@ export default fp(async function debugLog (app: FastifyInstance) {
   const onShed = (message: unknown): void => {
     log.debug({ reason: (message as ShedEvent).reason }, 'admission refused a request')
   }
-  const unsubscribe = subscribeAll([[attemptChannel.start, onAttemptStart], [attemptChannel.asyncEnd, onAttemptEnd], [circuitChannel, onCircuit], [shedChannel, onShed]])
+  const unsubscribe = subscribeAll([[attemptChannel.asyncEnd, onAttemptEnd], [circuitChannel, onCircuit], [shedChannel, onShed]])
   app.addHook('onClose', async () => { unsubscribe() })
 }, { name: 'debug-log', dependencies: ['upstream', 'analyzer'] })
