@@ -8,6 +8,10 @@ import type { Dispatcher } from 'undici'
 import { checkConfig, configSchema, toConfigError } from './config.js'
 import tracing from './plugins/tracing.js'
 import problems, { frameworkError } from './plugins/problems.js'
+import { clientError } from './client-error.js'
+import slowClients from './plugins/slow-clients.js'
+import bodyEncoding from './plugins/body-encoding.js'
+import clientClosed from './plugins/client-closed.js'
 import corsPlugin from './plugins/cors.js'
 import overload from './plugins/overload.js'
 import engine from './plugins/engine.js'
@@ -18,6 +22,7 @@ import analyzer from './plugins/analyzer.js'
 import clients from './plugins/clients.js'
 import readiness from './plugins/readiness.js'
 import metrics from './plugins/metrics.js'
+import debugLog from './plugins/debug-log.js'
 import openapi from './plugins/openapi.js'
 import securityHeaders from './plugins/security-headers.js'
 import analyzeRoute from './routes/analyze.js'
@@ -63,6 +68,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
     frameworkErrors: frameworkError,
+    // What Node's HTTP parser refuses (malformed framing, huge headers, slow requests): problem documents too.
+    clientErrorHandler: clientError,
   })
   // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
@@ -73,12 +80,15 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     throw toConfigError(err)
   }
   checkConfig(app.config)
+  await app.register(slowClients)
   // First, so the request span wraps everything else (and nothing is loaded unless tracing is on).
   await app.register(tracing)
   await app.register(securityHeaders)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
   await app.register(problems)
+  await app.register(bodyEncoding)
+  await app.register(clientClosed)
   await app.register(corsPlugin)
   await app.register(overload)
   await app.register(engine)
@@ -89,6 +99,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(clients)
   await app.register(readiness)
   await app.register(metrics)
+  await app.register(debugLog)
   await app.register(analyzeRoute)
   await app.register(batchRoute)
   await app.register(healthRoutes)

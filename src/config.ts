@@ -82,6 +82,9 @@ export const configSchema = {
     MAX_BATCH_CHARS: { type: 'integer', default: 5_000_000, minimum: 1, maximum: 1_000_000_000 },
     MAX_BATCH_TIMEOUT_MS: { type: 'integer', default: 60_000, minimum: 10, maximum: 3_600_000 },
     BATCH_CONCURRENCY: { type: 'integer', default: 0, minimum: 0, maximum: 65_536 },
+    HEADERS_TIMEOUT_MS: { type: 'integer', default: 10_000, minimum: 100, maximum: 600_000 },
+    BODY_TIMEOUT_MS: { type: 'integer', default: 60_000, minimum: 100, maximum: 3_600_000 },
+    MAX_CONNECTIONS: { type: 'integer', default: 8192, minimum: 1, maximum: 1_000_000 },
   },
 } as const
 
@@ -154,6 +157,12 @@ export interface Config {
   BATCH_CONCURRENCY: number
   /** Requests per client per minute; 0: no limit. */
   RATE_LIMIT_PER_MIN: number
+  /** A request's headers must have arrived within this long of its first byte, in ms (server.headersTimeout). */
+  HEADERS_TIMEOUT_MS: number
+  /** The whole request, headers and body, must have arrived within this long of its first byte, in ms (server.requestTimeout). */
+  BODY_TIMEOUT_MS: number
+  /** Open client connections at most (server.maxConnections); more are closed as they arrive. */
+  MAX_CONNECTIONS: number
   /** When set, GET /metrics requires this key (its sha256 hex), as Bearer or X-API-Key. */
   METRICS_KEY: string
 }
@@ -183,5 +192,8 @@ export function loadLogConfig (env: Record<string, unknown> = process.env): LogC
 export function checkConfig (config: Config): void {
   if (config.TEXT_API_URL !== '' && config.TEXT_API_KEY === '') {
     throw new ConfigError('invalid configuration: TEXT_API_KEY is required when TEXT_API_URL is set')
+  }
+  if (config.HEADERS_TIMEOUT_MS > config.BODY_TIMEOUT_MS) {
+    throw new ConfigError(`invalid configuration: HEADERS_TIMEOUT_MS (${config.HEADERS_TIMEOUT_MS}) must not exceed BODY_TIMEOUT_MS (${config.BODY_TIMEOUT_MS}), which counts the headers too`)
   }
 }

@@ -11,6 +11,12 @@ export const errorCodes = {
     description: 'The body could not be parsed as JSON, or it was empty.',
     advice: 'Send a JSON object such as {"text": "..."} with Content-Type: application/json. Do not retry unchanged.',
   },
+  MALFORMED_REQUEST: {
+    status: 400,
+    title: 'Request is not valid HTTP',
+    description: 'Node\'s HTTP parser refused the request before any route saw it: a bad request line or unknown method, a folded (obs-fold) or malformed header, both Content-Length and Transfer-Encoding, conflicting Content-Lengths, or bad chunked framing. The connection is closed after this answer.',
+    advice: 'Fix the client or the proxy in front of it. Do not retry unchanged.',
+  },
   INVALID_URL: {
     status: 400,
     title: 'Request URL is malformed',
@@ -41,10 +47,16 @@ export const errorCodes = {
     description: 'The path exists but not for this method; the Allow header lists the methods it takes.',
     advice: 'Use a method from the Allow header.',
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'The request did not arrive in time',
+    description: 'The request\'s headers took longer than HEADERS_TIMEOUT_MS, or the whole request (headers and body) longer than BODY_TIMEOUT_MS, to arrive. The connection is closed after this answer.',
+    advice: 'Send the request at once; retry on a new connection.',
+  },
   BODY_TOO_LARGE: {
     status: 413,
     title: 'Request body is too large',
-    description: 'The body is larger than the longest text allows (MAX_TEXT_CHARS characters, or MAX_BATCH_CHARS for a batch, each up to six bytes when JSON-escaped). The connection is closed after this answer.',
+    description: 'The body is larger than the longest text allows (MAX_TEXT_CHARS characters, or MAX_BATCH_CHARS for a batch, each up to twelve bytes when JSON-escaped, as a surrogate pair is). The connection is closed after this answer.',
     advice: 'Send a shorter text, or split it. Do not retry unchanged.',
   },
   BATCH_TOO_LARGE: {
@@ -55,9 +67,15 @@ export const errorCodes = {
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    title: 'Request body must be application/json',
-    description: 'The body is not declared as application/json.',
-    advice: 'Send Content-Type: application/json.',
+    title: 'Request body must be application/json in UTF-8, not encoded',
+    description: 'The body is not declared as application/json, or declares a charset other than UTF-8, or carries a Content-Encoding (gzip, deflate, br…): the detail names which.',
+    advice: 'Send Content-Type: application/json (charset, if any, utf-8) and no Content-Encoding.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request headers are too large',
+    description: 'The request line and headers together are larger than Node\'s limit (16 KiB unless --max-http-header-size says otherwise). The connection is closed after this answer.',
+    advice: 'Send fewer or shorter headers (cookies, say). Do not retry unchanged.',
   },
   TOO_MANY_REQUESTS: {
     status: 429,

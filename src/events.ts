@@ -1,5 +1,6 @@
 // The core's life on node:diagnostics_channel: metrics, tracing and logs subscribe; the core never knows who listens.
 import { channel, tracingChannel } from 'node:diagnostics_channel'
+import type { Channel } from 'node:diagnostics_channel'
 import type { PartName, PartOutcome } from './parts.js'
 
 /**
@@ -52,7 +53,26 @@ export interface ShedEvent {
   readonly reason: 'queue-full' | 'wait' | 'event-loop'
 }
 
+/** A request whose client left before its answer was complete: CLIENT_CLOSED, conventionally 499, never sent. */
+export interface RequestClosedEvent {
+  /** The app that was serving it. */
+  readonly source: object
+  /** The route's pattern, or `unmatched`. */
+  readonly route: string
+  /** The client's key name, when keys are on. */
+  readonly client: string | undefined
+  /** From the request's arrival to the client leaving. */
+  readonly seconds: number
+}
+
 export const partChannel = tracingChannel<PartEvent>('text-bff:part')
 export const attemptChannel = tracingChannel<AttemptEvent>('text-bff:attempt')
 export const circuitChannel = channel('text-bff:circuit')
 export const shedChannel = channel('text-bff:shed')
+export const requestClosedChannel = channel('text-bff:request-closed')
+
+/** Subscribes each handler to its channel; returns the undo, for the subscriber's onClose. */
+export function subscribeAll (subscriptions: ReadonlyArray<readonly [Channel, (message: unknown) => void]>): () => void {
+  for (const [ch, handler] of subscriptions) ch.subscribe(handler)
+  return () => { for (const [ch, handler] of subscriptions) ch.unsubscribe(handler) }
+}

@@ -82,11 +82,14 @@ export const problemDescription = {
 } as const
 
 /**
- * The request body may hold MAX_TEXT_CHARS characters of text, each up to 6 bytes when JSON-escaped
- * (\uXXXX), plus the small other fields.
+ * The request body may hold MAX_TEXT_CHARS characters of text, each up to 12 bytes when JSON-escaped
+ * (a code point beyond the BMP is a surrogate pair, \uD83D\uDE00), plus the small other fields: every
+ * text the text limit admits fits the body limit.
  */
+const MAX_ESCAPED_BYTES_PER_CHAR = 12
+
 export function bodyLimitFor (maxTextChars: number): number {
-  return maxTextChars * 6 + 4096
+  return maxTextChars * MAX_ESCAPED_BYTES_PER_CHAR + 4096
 }
 
 export function analyzeBody (maxTextChars: number, maxTimeoutMs: number) {

@@ -1,4 +1,6 @@
 // The process: logger options, listen, and graceful shutdown on signals. Everything else is in app.ts.
+import { mkdirSync, openSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
@@ -12,6 +14,16 @@ import { buildApp } from './app.js'
 import { ConfigError, loadLogConfig } from './config.js'
 import type { LogConfig } from './config.js'
 
+/** Opens LOG_FILE for appending now, so a path that cannot be written stops start-up instead of losing every line. */
+function openLogFile (path: string): number {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    return openSync(path, 'a')
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: LOG_FILE ${JSON.stringify(path)} cannot be opened for writing (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+  }
+}
+
 function createLogger (config: LogConfig): { logger: Logger, flush (): void } {
   const options = { level: config.LOG_LEVEL }
   if (config.LOG_FILE === '' && process.stdout.isTTY) {
@@ -22,7 +34,7 @@ function createLogger (config: LogConfig): { logger: Logger, flush (): void } {
   // Buffer mode: in string mode sonic-boom measures its whole pending buffer with Buffer.byteLength on
   // every line (perf showed v8::String::Utf8Length and the string flattening it forces); in buffer mode
   // it keeps the lengths, so a line costs its own size. pino writes strings, hence the adapter.
-  const sonic = new SonicBoom({ dest: config.LOG_FILE === '' ? 1 : config.LOG_FILE, sync: false, mkdir: true, contentMode: 'buffer' })
+  const sonic = new SonicBoom({ dest: config.LOG_FILE === '' ? 1 : openLogFile(config.LOG_FILE), sync: false, contentMode: 'buffer' })
   // In buffer mode write() takes Buffers; its types only know strings.
   const destination: DestinationStream = { write: (line: string) => { sonic.write(Buffer.from(line) as unknown as string) } }
   return { logger: pino(options, destination), flush: () => sonic.flushSync() }
@@ -35,14 +47,14 @@ function exitOnConfigError (err: unknown): never {
   process.exit(1)
 }
 
-let logConfig: LogConfig
+let log: ReturnType<typeof createLogger>
 try {
-  logConfig = loadLogConfig(process.env)
+  log = createLogger(loadLogConfig(process.env))
 } catch (err) {
   exitOnConfigError(err)
 }
 
-const { logger, flush } = createLogger(logConfig)
+const { logger, flush } = log
 const app = await buildApp({ env: process.env, logger }).catch(exitOnConfigError)
 const config = app.config
 

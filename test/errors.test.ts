@@ -55,9 +55,9 @@ t.test('a text at exactly the limit is accepted, counted in characters not bytes
 
 t.test('413 BODY_TOO_LARGE is answered as a document, not a connection reset', async (t) => {
   const { url, client } = await build(t, { MAX_TEXT_CHARS: 1000 })
-  // 2 MB, far over the ~10 kB body limit, declared up front.
+  // 2 MB, far over the ~16 kB body limit, declared up front.
   const res = await post(client, `${url}/analyze`, JSON.stringify({ text: 'a'.repeat(2_000_000) }))
-  assertProblem(t, res, 413, 'BODY_TOO_LARGE', /exceeds 10096 bytes/)
+  assertProblem(t, res, 413, 'BODY_TOO_LARGE', /exceeds 16096 bytes/)
   t.equal(res.headers.connection, 'close')
 })
 

@@ -29,6 +29,15 @@ t.test('an invalid configuration value stops start-up with a message naming the 
   t.match(key.stderr, /TEXT_API_KEY is required when TEXT_API_URL is set/)
 })
 
+t.test('a LOG_FILE that cannot be written stops start-up naming the variable, instead of losing every line', async (t) => {
+  const dir = t.testdir({ 'a-file': '' })
+  for (const path of [dir, `${dir}/a-file/service.log`]) {
+    const run = await runToExit({ LOG_FILE: path, PORT: '0' })
+    t.equal(run.code, 1, path)
+    t.match(run.stderr, /^invalid configuration: LOG_FILE ".*" cannot be opened for writing \((EISDIR|ENOTDIR|EEXIST)\)/)
+  }
+})
+
 t.test('SIGTERM under load: in-flight requests finish, new connections are refused, exit 0', async (t) => {
   const upstream = await startFakeUpstream()
   t.teardown(() => upstream.close())

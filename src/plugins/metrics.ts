@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Agent, Pool } from 'undici'
-import { attemptChannel, circuitChannel, partChannel, shedChannel } from '../events.js'
-import type { AttemptEvent, CircuitEvent, PartEvent, ShedEvent } from '../events.js'
+import { attemptChannel, circuitChannel, partChannel, requestClosedChannel, shedChannel, subscribeAll } from '../events.js'
+import type { AttemptEvent, CircuitEvent, PartEvent, RequestClosedEvent, ShedEvent } from '../events.js'
 import { endpoints } from '../upstream/endpoints.js'
 import { partNames } from '../parts.js'
 import type { PartName } from '../parts.js'
 import type { EndpointGuard } from '../upstream/guard.js'
 import { identify, presentedKey } from '../clients/keys.js'
-import { ServiceError } from '../errors.js'
+import { errorCodes, ServiceError } from '../errors.js'
 import { TalliedHistogram } from './tally.js'
 import type { HistogramTally } from './tally.js'
 
@@ -207,16 +207,8 @@ export default fp(async function metrics (app: FastifyInstance) {
     sheds.set(reason, (sheds.get(reason) ?? 0) + 1)
   }
   // Sheds carry no source: with several apps in one process (tests) each counts them all.
-  partChannel.asyncEnd.subscribe(onPart)
-  attemptChannel.asyncEnd.subscribe(onAttempt)
-  circuitChannel.subscribe(onCircuit)
-  shedChannel.subscribe(onShed)
-  app.addHook('onClose', async () => {
-    partChannel.asyncEnd.unsubscribe(onPart)
-    attemptChannel.asyncEnd.unsubscribe(onAttempt)
-    circuitChannel.unsubscribe(onCircuit)
-    shedChannel.unsubscribe(onShed)
-  })
+  const unsubscribe = subscribeAll([[partChannel.asyncEnd, onPart], [attemptChannel.asyncEnd, onAttempt], [circuitChannel, onCircuit], [shedChannel, onShed]])
+  app.addHook('onClose', async () => { unsubscribe() })
   // Every endpoint's series exist from the start, so dashboards and alerts have something to read.
   for (const part of partNames) attemptSeconds.tally(endpoints[part].path, 'ok')
 
@@ -233,31 +225,38 @@ export default fp(async function metrics (app: FastifyInstance) {
     },
   })
 
-  // A callback hook: no promise per request.
-  app.addHook('onResponse', (request, reply, done) => {
-    const client = request.client
+  const count = (route: string, status: number, seconds: number, client: string | undefined): void => {
     if (client !== undefined) {
-      let statuses = byClient.get(client.name)
-      if (statuses === undefined) byClient.set(client.name, statuses = new Map())
-      statuses.set(reply.statusCode, (statuses.get(reply.statusCode) ?? 0) + 1)
+      let statuses = byClient.get(client)
+      if (statuses === undefined) byClient.set(client, statuses = new Map())
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
     }
-    // Unmatched paths share one label, so scanners cannot grow the series without bound.
-    const route = request.routeOptions.url ?? request.matchedRoute ?? 'unmatched'
     let statuses = byRoute.get(route)
     if (statuses === undefined) {
       statuses = new Map()
       byRoute.set(route, statuses)
     }
-    const status = reply.statusCode
     let r = statuses.get(status)
     if (r === undefined) {
       r = { n: 0, seconds: requestSeconds.tally(route, String(status)) }
       statuses.set(status, r)
     }
     r.n++
-    r.seconds.observe(reply.elapsedTime / 1000)
+    r.seconds.observe(seconds)
+  }
+  // A callback hook: no promise per request. Unmatched paths share one label, so scanners cannot grow
+  // the series without bound.
+  app.addHook('onResponse', (request, reply, done) => {
+    count(request.routeOptions.url ?? request.matchedRoute ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000, request.client?.name)
     done()
   })
+  // A client that left is counted once, as CLIENT_CLOSED's 499 (src/plugins/client-closed.ts).
+  const onClosed = (message: unknown): void => {
+    const event = message as RequestClosedEvent
+    if (event.source === app) count(event.route, errorCodes.CLIENT_CLOSED.status, event.seconds, event.client)
+  }
+  const unsubscribeClosed = subscribeAll([[requestClosedChannel, onClosed]])
+  app.addHook('onClose', async () => { unsubscribeClosed() })
 
   // METRICS_KEY: the metrics behind a key of their own (sha256 hex, as the client keys).
   const metricsKey = app.config.METRICS_KEY === '' ? undefined : [{ name: 'metrics', digest: Buffer.from(app.config.METRICS_KEY, 'hex') }]
@@ -281,4 +280,4 @@ export default fp(async function metrics (app: FastifyInstance) {
     reply.type(registry.contentType)
     return registry.metrics()
   })
-}, { name: 'metrics', dependencies: ['@fastify/env', 'problems', 'upstream', 'analyzer', 'cache', 'redis'] })
+}, { name: 'metrics', dependencies: ['@fastify/env', 'problems', 'client-closed', 'upstream', 'analyzer', 'cache', 'redis'] })

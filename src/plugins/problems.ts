@@ -106,6 +106,8 @@ declare module 'fastify' {
 export default fp(async function problems (app: FastifyInstance) {
   app.decorateRequest('matchedRoute', undefined)
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    // A stream whose client left: not a bug, and nobody to answer (client-closed.ts logs and counts it).
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' && reply.raw.destroyed) return reply
     const serviceError = toServiceError(err, request, request.routeOptions.bodyLimit)
     if (serviceError.status >= 500) {
       request.log[serviceError.code === 'INTERNAL_ERROR' ? 'error' : 'warn']({ err: serviceError.code === 'INTERNAL_ERROR' ? err : undefined, code: serviceError.code, detail: serviceError.message }, 'request failed')

@@ -78,7 +78,7 @@ export default async function batchRoute (app: FastifyInstance): Promise<void> {
     const budgetMs = requestBudget(request, request.body.timeoutMs, MAX_BATCH_TIMEOUT_MS, REQUEST_TIMEOUT_MS)
     let chars = 0
     for (const item of items) {
-      const text = (item as { text?: unknown }).text
+      const text = (item as { text?: unknown } | null)?.text
       if (typeof text === 'string') chars += codePoints(text)
     }
     if (chars > MAX_BATCH_CHARS) throw new ServiceError('BATCH_TOO_LARGE', `the batch's texts hold ${chars} characters, more than MAX_BATCH_CHARS (${MAX_BATCH_CHARS})`)
