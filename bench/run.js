@@ -17,6 +17,12 @@ const benchDir = dirname(fileURLToPath(import.meta.url))
 const root = resolve(benchDir, '..')
 
 /** @param {string} name @param {string} fallback */
+/** BENCH_SERVICE_ENV: NAME=value pairs, comma-separated, given to the service (and `local`) on top of the scenario's. */
+const serviceEnv = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
+  const at = pair.indexOf('=')
+  if (at < 1) throw new Error(`BENCH_SERVICE_ENV: "${pair}" is not NAME=value`)
+  return [pair.slice(0, at), pair.slice(at + 1)]
+}))
 const list = (name, fallback) => (process.env[name] || fallback).split(',').map((s) => s.trim()).filter(Boolean)
 
 const config = {
@@ -125,7 +131,7 @@ async function startTarget (target, s, upstreamPort, extraEnv = {}) {
       UPSTREAM_CONCURRENCY: String(s.concurrency),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
       LOG_FILE: join(workDir, `${target}-${s.name}.log`),
-      ...(target === 'service' || target === 'local' ? s.env : {}),
+      ...(target === 'service' || target === 'local' ? { ...s.env, ...serviceEnv } : {}),
       ...extraEnv
     }
   })

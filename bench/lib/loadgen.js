@@ -36,15 +36,21 @@ export function pickLoadgen (choice) {
  * @typedef {{ kind: 'same' } | { kind: 'unique' } | { kind: 'mixed', repeat: number }} Bodies
  */
 
+let runs = 0
+
 /** @param {string} dir @param {Bodies} bodies */
 function wrkScript (dir, bodies) {
   const path = join(dir, `post-${bodies.kind}.lua`)
   // Lua long brackets need no escaping as long as the body holds no "]==]". Each wrk thread numbers its
-  // texts apart (thread id * 10^9 + n), so threads never send the same "unique" text.
+  // texts apart (thread id * 10^9 + n), so threads never send the same "unique" text, and each run of
+  // wrk has its own mark in the text: without it every round sent "Request 1", "Request 2"… again and
+  // the service answered the second round from its cache.
+  const run = `${process.pid}.${++runs}.${Date.now()}`
   const request = bodies.kind === 'same'
     ? `wrk.body = [==[${sameBody}]==]`
     : `local prefix = [==[${uniquePrefix}]==]
 local suffix = [==[${uniqueSuffix}]==]
+local run = "${run}"
 local sent = 0
 local base = 0
 setup = function(thread) thread:set("tid", tostring(#threads)) table.insert(threads, thread) end
@@ -58,7 +64,7 @@ request = function()
     sent = sent + 1
     n = base + sent
   end
-  return wrk.format(nil, nil, nil, prefix .. n .. suffix)
+  return wrk.format(nil, nil, nil, prefix .. run .. "-" .. n .. suffix)
 end`
   writeFileSync(path, `wrk.method = "POST"
 wrk.headers["content-type"] = "application/json"
