@@ -13,23 +13,14 @@ const root = resolve(benchDir, '..')
  * @param {{ workDir: string, latencyMs: number, upstreamEnv?: Record<string, string>, serviceEnv: Record<string, string> }} opts
  */
 export async function startStack (opts) {
+  /** @param {string} name @param {string} entry @param {Record<string, string>} env */
+  const launch = (name, entry, env) => start({ name, argv: [process.execPath, entry], cpus: undefined, logPath: join(opts.workDir, `${name}.out`), env })
   const upPort = await freePort()
-  const upstream = start({
-    name: 'upstream',
-    argv: [process.execPath, join(benchDir, 'upstream.js')],
-    cpus: undefined,
-    logPath: join(opts.workDir, 'upstream.out'),
-    env: { PORT: String(upPort), UPSTREAM_LATENCY_MS: String(opts.latencyMs), ...opts.upstreamEnv },
-  })
+  const upstream = launch('upstream', join(benchDir, 'upstream.js'), { PORT: String(upPort), UPSTREAM_LATENCY_MS: String(opts.latencyMs), ...opts.upstreamEnv })
   await waitReady(`http://127.0.0.1:${upPort}/__stats`, 20_000, upstream.child)
   const port = await freePort()
-  const service = start({
-    name: 'service',
-    argv: [process.execPath, join(root, 'dist/server.js')],
-    cpus: undefined,
-    logPath: join(opts.workDir, 'service.out'),
-    env: { HOST: '127.0.0.1', PORT: String(port), TEXT_API_URL: `http://127.0.0.1:${upPort}/text`, TEXT_API_KEY: 'bench', LOG_LEVEL: 'warn', ...opts.serviceEnv },
-  })
+  const service = launch('service', join(root, 'dist/server.js'),
+    { HOST: '127.0.0.1', PORT: String(port), TEXT_API_URL: `http://127.0.0.1:${upPort}/text`, TEXT_API_KEY: 'bench', LOG_LEVEL: 'warn', ...opts.serviceEnv })
   const stopAll = async () => {
     await stop(service.child)
     await stop(upstream.child)

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { requestClosedChannel } from '../events.js'
 import type { RequestClosedEvent } from '../events.js'
 import { logClientClosed } from '../request-log.js'
+import { routeLabel } from './problems.js'
 
 export default fp(async function clientClosed (app: FastifyInstance) {
   // Such a request never finishes, so neither Fastify's completion line nor onResponse ever sees it.
@@ -13,8 +14,7 @@ export default fp(async function clientClosed (app: FastifyInstance) {
       if (res.writableFinished) return
       logClientClosed(request, reply)
       if (requestClosedChannel.hasSubscribers) {
-        const route = request.routeOptions.url ?? request.matchedRoute ?? 'unmatched'
-        requestClosedChannel.publish({ source: app, route, client: request.client?.name, seconds: reply.elapsedTime / 1000 } satisfies RequestClosedEvent)
+        requestClosedChannel.publish({ source: app, route: routeLabel(request), client: request.client?.name, seconds: reply.elapsedTime / 1000 } satisfies RequestClosedEvent)
       }
     })
     done()

@@ -12,6 +12,7 @@ import type { EndpointGuard } from '../upstream/guard.js'
 import { identify, presentedKey } from '../clients/keys.js'
 import { errorCodes, ServiceError } from '../errors.js'
 import { TalliedHistogram } from './tally.js'
+import { routeLabel } from './problems.js'
 import type { HistogramTally } from './tally.js'
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -206,9 +207,6 @@ export default fp(async function metrics (app: FastifyInstance) {
     const { reason } = message as ShedEvent
     sheds.set(reason, (sheds.get(reason) ?? 0) + 1)
   }
-  // Sheds carry no source: with several apps in one process (tests) each counts them all.
-  const unsubscribe = subscribeAll([[partChannel.asyncEnd, onPart], [attemptChannel.asyncEnd, onAttempt], [circuitChannel, onCircuit], [shedChannel, onShed]])
-  app.addHook('onClose', async () => { unsubscribe() })
   // Every endpoint's series exist from the start, so dashboards and alerts have something to read.
   for (const part of partNames) attemptSeconds.tally(endpoints[part].path, 'ok')
 
@@ -244,10 +242,9 @@ export default fp(async function metrics (app: FastifyInstance) {
     r.n++
     r.seconds.observe(seconds)
   }
-  // A callback hook: no promise per request. Unmatched paths share one label, so scanners cannot grow
-  // the series without bound.
+  // A callback hook: no promise per request.
   app.addHook('onResponse', (request, reply, done) => {
-    count(request.routeOptions.url ?? request.matchedRoute ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000, request.client?.name)
+    count(routeLabel(request), reply.statusCode, reply.elapsedTime / 1000, request.client?.name)
     done()
   })
   // A client that left is counted once, as CLIENT_CLOSED's 499 (src/plugins/client-closed.ts).
@@ -255,8 +252,9 @@ export default fp(async function metrics (app: FastifyInstance) {
     const event = message as RequestClosedEvent
     if (event.source === app) count(event.route, errorCodes.CLIENT_CLOSED.status, event.seconds, event.client)
   }
-  const unsubscribeClosed = subscribeAll([[requestClosedChannel, onClosed]])
-  app.addHook('onClose', async () => { unsubscribeClosed() })
+  // Sheds carry no source: with several apps in one process (tests) each counts them all.
+  const unsubscribe = subscribeAll([[partChannel.asyncEnd, onPart], [attemptChannel.asyncEnd, onAttempt], [circuitChannel, onCircuit], [shedChannel, onShed], [requestClosedChannel, onClosed]])
+  app.addHook('onClose', async () => { unsubscribe() })
 
   // METRICS_KEY: the metrics behind a key of their own (sha256 hex, as the client keys).
   const metricsKey = app.config.METRICS_KEY === '' ? undefined : [{ name: 'metrics', digest: Buffer.from(app.config.METRICS_KEY, 'hex') }]

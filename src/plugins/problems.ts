@@ -103,6 +103,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The route label a request is counted and logged under: its route's pattern, or the one the shadow
+ * router matched (a 405), or `unmatched`, so scanners cannot grow the series without bound.
+ */
+export function routeLabel (request: FastifyRequest): string {
+  return request.routeOptions.url ?? request.matchedRoute ?? 'unmatched'
+}
+
 export default fp(async function problems (app: FastifyInstance) {
   app.decorateRequest('matchedRoute', undefined)
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
