@@ -1,13 +1,27 @@
 // A flood of large texts at the embedded engine: what cannot finish in time is refused at once (503 OVERLOADED), the rest finish, no circuit opens.
 import t from 'tap'
 import { Agent, request } from 'undici'
-import { listenApp } from './helpers/build.js'
 import { prose } from './helpers/engine.js'
+import { SERVER, built, spawnServer, testPort } from './helpers/spawn-server.js'
+
+if (!built) t.fail(`${SERVER} is missing: the test script builds it first (npm test)`)
+
+interface Readiness { upstream: { circuits: Record<string, { state: string }> }, engine?: { workers: number } }
+
+const ready = async (url: string): Promise<Readiness> => {
+  const res = await request(`${url}/health/ready`)
+  return await res.body.json() as Readiness
+}
 
 t.test('200 concurrent 49 000-character requests end in fast 503s and 200s, and no circuit opens', async (t) => {
-  const { app, url } = await listenApp(t, { MAX_EVENT_LOOP_DELAY_MS: 0, UPSTREAM_MAX_ATTEMPTS: 1 })
+  // The service runs as its own process: in this one, the client's 200 requests (and tap's coverage of
+  // the service's code) shared one event loop with the service, and on a busy machine that alone held
+  // refusals for seconds.
+  const server = await spawnServer({ MAX_EVENT_LOOP_DELAY_MS: '0', UPSTREAM_MAX_ATTEMPTS: '1', LOG_LEVEL: 'warn' }, testPort(31))
+  t.teardown(server.stop)
+  const { url } = server
   // Every thread loaded, so the engine has measured its cost before the flood.
-  while (((await app.readiness.check()).engine?.workers ?? 0) < 3) await new Promise((resolve) => setTimeout(resolve, 100))
+  while (((await ready(url)).engine?.workers ?? 0) < 3) await new Promise((resolve) => setTimeout(resolve, 100))
   const client = new Agent({ connections: 256, keepAliveTimeout: 1000 })
   t.teardown(() => client.close())
   // One text alone first: what it costs on this machine now (a busy one may be several times slower).
@@ -18,13 +32,16 @@ t.test('200 concurrent 49 000-character requests end in fast 503s and 200s, and 
   const aloneMs = performance.now() - alone
   // A deadline room for a few texts at this speed, and far too short for 200 of them on any machine.
   const deadlineMs = Math.max(3000, Math.ceil(aloneMs * 4))
-  const results = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+  // The bodies are written before any clock starts: building 200 of them takes this (shared) event loop
+  // most of a second on a slow machine, which would count against the first requests' times.
+  const bodies = Array.from({ length: 200 }, (_, i) => JSON.stringify({ text: prose(49_000, 1000 + i) }))
+  const results = await Promise.all(bodies.map(async (payload) => {
     const started = performance.now()
     const res = await request(`${url}/analyze`, {
       dispatcher: client,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'request-timeout-ms': String(deadlineMs) },
-      body: JSON.stringify({ text: prose(49_000, 1000 + i) }),
+      body: payload,
     })
     const body = await res.body.json() as { code?: string, parts: Record<string, { code?: string }> }
     return { status: res.statusCode, body, retryAfter: res.headers['retry-after'], ms: performance.now() - started }
@@ -37,9 +54,14 @@ t.test('200 concurrent 49 000-character requests end in fast 503s and 200s, and 
   t.ok(refused.length > 0, `${refused.length} refused`)
   t.ok(refused.every((r) => r.body.code === 'OVERLOADED' && Number(r.retryAfter) >= 1), 'refused as OVERLOADED, with Retry-After')
   // On a busy machine the estimate can be off at the edge: a few admitted texts may still time out.
-  const late = results.filter((r) => r.status === 504).length
+  // A text's three calls are priced together, but they arrive one after another: at the edge one can be
+  // admitted and its siblings refused, and if it then times out, every part failed, with two codes (502).
+  const split = (r: typeof results[number]): boolean => r.status === 502 && r.body.code === 'PARTS_FAILED' &&
+    Object.values(r.body.parts).every((p) => p.code === 'OVERLOADED' || p.code === 'UPSTREAM_TIMEOUT')
+  const late = results.filter((r) => r.status === 504 || split(r)).length
   t.ok(late <= results.length / 10, `${late} timed out (statuses ${JSON.stringify([...byStatus])})`)
-  t.ok(results.every((r) => [200, 503, 504].includes(r.status)), 'nothing else')
+  const other = results.filter((r) => ![200, 503, 504].includes(r.status) && !split(r))
+  t.same(other.map((r) => r.body), [], 'nothing else')
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
   // Refusal is decided on arrival, but reading 200 bodies of 49 000 characters (in the service, then
   // three calls each in the engine) takes seconds on 2 cores: what is asserted is that refusals come
@@ -47,7 +69,8 @@ t.test('200 concurrent 49 000-character requests end in fast 503s and 200s, and 
   const refusedMs = median(refused.map((r) => r.ms))
   const answeredMs = median(results.filter((r) => r.status !== 503).map((r) => r.ms))
   t.ok(refusedMs < deadlineMs && refusedMs < answeredMs, `refused before the deadline and sooner than served (medians ${Math.round(refusedMs)} and ${Math.round(answeredMs)} ms, deadline ${deadlineMs} ms)`)
-  for (const p of ['summary', 'entities', 'mostCommonPhrases'] as const) t.equal(app.upstream.guards[p].circuitState, 'closed', `${p}'s circuit stayed closed`)
+  const { circuits } = (await ready(url)).upstream
+  for (const [endpoint, circuit] of Object.entries(circuits)) t.equal(circuit.state, 'closed', `${endpoint}'s circuit stayed closed`)
   const after = await request(`${url}/analyze`, { dispatcher: client, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'The flood is over. Marie Curie was born in Warsaw.' }) })
   t.equal(after.statusCode, 200, 'and the next request is served')
   await after.body.dump()
