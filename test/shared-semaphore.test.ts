@@ -1,0 +1,43 @@
+// The cluster-wide limiter's wait estimate against a real redis-server: no wait while the cluster has room, waves once it is full.
+import t from 'tap'
+import { RedisLink } from '../src/redis/link.js'
+import type { Cancellation } from '../src/upstream/cancellation.js'
+import type { Permit } from '../src/upstream/limiter.js'
+import { SharedSemaphore } from '../src/upstream/shared-semaphore.js'
+import { hasRedis, startRedis } from './helpers/redis.js'
+
+if (!hasRedis) t.comment('skipped: redis-server is not installed (apt-get install -y redis-server; .ci/run installs it)')
+
+const caller: Cancellation = { reason: undefined, remainingMs: () => Number.POSITIVE_INFINITY, addListener () {}, removeListener () {} }
+
+t.test('a burst that finds the replica holding nothing waits a round trip, not a wave per call; a full cluster waits in waves', { skip: !hasRedis }, async (t) => {
+  const redis = await startRedis(t)
+  const link = new RedisLink({ url: redis.url, commandTimeoutMs: 1000, log: { warn () {}, info () {} } })
+  const sem = new SharedSemaphore({ link, key: 'test:leases', limit: 8, queueLimit: 100, leaseMs: 5000, fallbackLimit: 2 })
+  t.teardown(async () => {
+    sem.close()
+    await link.close()
+  })
+  // Enough held-and-released permits for the estimate to have a hold time.
+  for (let i = 0; i < 50; i++) (await sem.acquire(caller)).release('ok')
+  t.equal(sem.stats().inUse, 0, 'nothing held')
+
+  // Six calls at once: they queue while Redis is asked, and the replica holds none of its permits yet.
+  const burst = Array.from({ length: 6 }, () => sem.acquire(caller))
+  t.equal(sem.stats().waiting, 6, 'the burst waits for Redis')
+  t.equal(sem.estimateWaitMs(3), 0, 'the cluster had room at the last ask: no wait is estimated')
+  const held: Permit[] = await Promise.all(burst)
+  held.push(await sem.acquire(caller), await sem.acquire(caller))
+  t.equal(sem.stats().inUse, 8, 'the cluster is full')
+
+  // A ninth waits, and is asked for again until a permit comes back.
+  let granted: Permit | undefined
+  const ninth = sem.acquire(caller).then((p) => { granted = p })
+  while (sem.estimateWaitMs(3) === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  t.ok(sem.estimateWaitMs(3)! > 0, 'once an ask comes back short, the wait is waves of the permits held')
+  t.equal(granted, undefined, 'and the ninth still waits')
+  held.pop()!.release('ok')
+  await ninth
+  t.ok(granted !== undefined, 'a released permit goes to the waiter')
+  for (const p of [...held, granted!]) p.release('ok')
+})
