@@ -1,4 +1,6 @@
 // The cluster-wide limiter's wait estimate against a real redis-server: no wait while the cluster has room, waves once it is full.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import t from 'tap'
 import { RedisLink } from '../src/redis/link.js'
 import type { Cancellation } from '../src/upstream/cancellation.js'
@@ -40,4 +42,27 @@ t.test('a burst that finds the replica holding nothing waits a round trip, not a
   await ninth
   t.ok(granted !== undefined, 'a released permit goes to the waiter')
   for (const p of [...held, granted!]) p.release('ok')
+})
+
+t.test('a lease asked for by a command that timed out is removed, not left to count against the cluster', { skip: !hasRedis }, async (t) => {
+  const redis = await startRedis(t)
+  const link = new RedisLink({ url: redis.url, commandTimeoutMs: 100, log: { warn () {}, info () {} } })
+  const key = 'test:ghosts'
+  const sem = new SharedSemaphore({ link, key, limit: 8, queueLimit: 100, leaseMs: 60_000, fallbackLimit: 2, outageAfterMs: 60_000 })
+  t.teardown(async () => {
+    sem.close()
+    await link.close()
+  })
+  if (!link.up) await once(link.client, 'ready')
+  // Redis busy for 400 ms (a script that spins on its own clock): the acquire waits behind it, times out
+  // here, and still runs in Redis once the script ends.
+  const spin = "local s = redis.call('TIME') while true do local n = redis.call('TIME') if (n[1] - s[1]) * 1000000 + n[2] - s[2] > 400000 then return 1 end end"
+  const busy = spawn('redis-cli', ['-p', String(redis.port), 'EVAL', spin, '0'], { stdio: 'ignore' })
+  const busyEnded = once(busy, 'exit')
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const permit = await sem.acquire(caller)
+  await busyEnded
+  t.ok(link.errors >= 1, 'the first ask timed out')
+  t.equal(redis.cli('ZCARD', key).trim(), '1', 'the cluster counts the one permit held, not the one granted to the command that timed out')
+  permit.release('ok')
 })

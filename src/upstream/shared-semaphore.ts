@@ -101,7 +101,7 @@ export class SharedSemaphore implements Limiter {
   #renewTimer: NodeJS.Timeout
   #holdMs = 0
   #holdSamples = 0
-  /** The last ask got fewer permits than it wanted: the cluster (or, in an outage, the local share) is full. */
+  /** The last answered ask got fewer permits than it wanted: the cluster (or, in an outage, the local share) is full. */
   #full = false
 
   constructor (opts: SharedSemaphoreOptions) {
@@ -147,7 +147,8 @@ export class SharedSemaphore implements Limiter {
    * wave per queued call: the shared-limit bench refused 29 % of its requests as OVERLOADED.)
    */
   estimateWaitMs (calls: number): number | undefined {
-    if (this.#holdSamples < 50) return undefined
+    // Redis failing (not yet an outage): nothing to price the wait on.
+    if (this.#holdSamples < 50 || this.#failingSince !== undefined) return undefined
     if (!this.#full) return 0
     const queued = this.#queue.length + calls
     const slots = Math.max(1, this.#held.size + this.#fallbackHeld.size)
@@ -222,12 +223,6 @@ export class SharedSemaphore implements Limiter {
 
   /** Up to `wanted` permits now, from Redis or (during an outage) the local share; none when none is free. */
   async #take (wanted: number): Promise<Permit[]> {
-    const permits = await this.#ask(wanted)
-    this.#full = permits.length < wanted
-    return permits
-  }
-
-  async #ask (wanted: number): Promise<Permit[]> {
     if (this.#outage) {
       if (this.#link.up && await this.#probe()) this.#recover()
       else return this.#fallbackPermits(wanted)
@@ -236,6 +231,7 @@ export class SharedSemaphore implements Limiter {
     try {
       const granted = await this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, '0', ...members)
       this.#failingSince = undefined
+      this.#full = granted < wanted
       this.#link.succeeded()
       return members.slice(0, granted).map((member) => {
         this.#held.add(member)
@@ -243,6 +239,10 @@ export class SharedSemaphore implements Limiter {
       })
     } catch (err) {
       this.#link.failed(err)
+      // A command that timed out here may still have run in Redis: what it granted is nobody's, and would
+      // count against the cluster until its lease ended (the CPU-bound bench, its event loop late, filled
+      // the cluster with such leases). Redis runs this connection's commands in order, so this removes them.
+      this.#link.client.zrem(this.#key, ...members).catch(() => {})
       const now = performance.now()
       this.#failingSince ??= now
       if (now - this.#failingSince >= this.#outageAfterMs) {
@@ -266,6 +266,7 @@ export class SharedSemaphore implements Limiter {
       this.#fallbackHeld.add(permit)
       out.push(permit)
     }
+    this.#full = out.length < wanted
     return out
   }
 
