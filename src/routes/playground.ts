@@ -45,11 +45,11 @@ export default async function playgroundRoutes (app: FastifyInstance): Promise<v
   const page = load('index.html', 'text/html; charset=utf-8')
   const script = load('app.js', 'text/javascript; charset=utf-8')
   const style = load('app.css', 'text/css; charset=utf-8')
-  const helmet = { contentSecurityPolicy: { useDefaults: false, directives: PLAYGROUND_CSP } }
+  const config = { csp: PLAYGROUND_CSP }
   // The assets are an implementation detail of the page: left out of the OpenAPI document.
-  const asset = { helmet, schema: { hide: true } }
+  const asset = { config, schema: { hide: true } }
   app.get('/playground', {
-    helmet,
+    config,
     schema: {
       summary: 'Playground',
       description: 'A page to try POST /analyze in a browser: paste a text, see each part as it streams in (PLAYGROUND=false turns it off).',
