@@ -28,8 +28,9 @@ export default fp(async function corsPlugin (app: FastifyInstance) {
   })
   // Server-Timing durations are hidden from cross-origin pages unless Timing-Allow-Origin admits them.
   const allowed = origins === '*' ? undefined : new Set(origins)
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin
     if (origin !== undefined && (allowed === undefined || allowed.has(origin))) reply.header('timing-allow-origin', origin)
+    done()
   })
 }, { name: 'cors', dependencies: ['@fastify/env'] })
