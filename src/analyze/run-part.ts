@@ -1,7 +1,8 @@
 // Runs one part of an analysis: the 429 pause, the breaker, a permit, the call, and bounded retries.
 import { Cancelled, PartFailure, cancelledPart } from '../errors.js'
 import type { CancelledWhile } from '../errors.js'
-import { attemptChannel } from '../events.js'
+import { attemptChannel, traceCall } from '../events.js'
+import type { AttemptEvent } from '../events.js'
 import type { PartName, PartOutcome, PartValues } from '../parts.js'
 import { sleep } from '../upstream/cancellation.js'
 import type { Cancellation } from '../upstream/cancellation.js'
@@ -94,7 +95,7 @@ function attempt<P extends PartName> (part: P, body: string, scope: Cancellation
   n: number, endpoint: string, deps: PartDeps): Promise<PartValues[P]> {
   const client = deps.client
   if (!attemptChannel.hasSubscribers) return client.send(part, body, scope, requestId, permit)
-  return attemptChannel.tracePromise(client.send, { source: deps.source, part, endpoint, requestId, attempt: n, startedAt: performance.now() }, client, part, body, scope, requestId, permit)
+  return traceCall(attemptChannel, client.send, { source: deps.source, part, endpoint, requestId, attempt: n, startedAt: performance.now() } as AttemptEvent, client, part, body, scope, requestId, permit)
 }
 
 /** ms to wait before the next attempt, or undefined when this failure is final. */

@@ -1,7 +1,8 @@
 // The analysis runner: admits a request, starts its parts concurrently, and yields each outcome as it completes.
 import { partKey, textDigest } from '../cache/keys.js'
 import type { Found, ResultCache } from '../cache/result-cache.js'
-import { partChannel } from '../events.js'
+import { partChannel, traceCall } from '../events.js'
+import type { PartEvent } from '../events.js'
 import { partNames } from '../parts.js'
 import type { PartName, PartOutcome } from '../parts.js'
 import type { UpstreamClient } from '../upstream/client.js'
@@ -95,7 +96,7 @@ export class Analyzer {
   #run (part: PartName, key: string, found: Found | undefined, body: string, scope: Scope, requestId: string, mode: CacheMode, limiter: Limiter): Promise<PartOutcome> {
     const fetcher = this.fetcher
     if (!partChannel.hasSubscribers) return fetcher.fetch(part, key, found, body, scope, requestId, mode, limiter)
-    return partChannel.tracePromise(fetcher.fetch, { source: this, part, requestId }, fetcher, part, key, found, body, scope, requestId, mode, limiter)
+    return traceCall(partChannel, fetcher.fetch, { source: this, part, requestId } as PartEvent, fetcher, part, key, found, body, scope, requestId, mode, limiter)
   }
 }
 
