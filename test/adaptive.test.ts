@@ -68,4 +68,14 @@ t.test('the ceiling falls by a factor on overload at most once per call time, ri
   for (let i = 0; i < 23; i++) await call('ok')
   t.equal(limiter.ceiling, 8, 'three ceilings of successes add one')
   t.equal(limiter.stats().limit, 8)
+  // A call held through a 5 s stall of the process does not space the next decreases by half a second.
+  await call('ok', 5000)
+  const before = limiter.ceiling
+  clock += 20
+  await call('overload')
+  const after = limiter.ceiling
+  t.ok(after < before, `a refusal after the stall counts (${before} to ${after})`)
+  clock += 20
+  await call('overload')
+  t.ok(limiter.ceiling < after, `and so does the next one, a call time later (${after} to ${limiter.ceiling})`)
 })

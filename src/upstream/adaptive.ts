@@ -44,7 +44,10 @@ export class AdaptiveLimiter extends LimiterShare {
 
   /** A call ended: the ceiling learns from how. */
   override settled (outcome: PermitOutcome | undefined, heldMs: number): void {
-    this.#callMs = this.#callMs === 0 ? heldMs : this.#callMs + 0.1 * (heldMs - this.#callMs)
+    // One sample moves the smoothed time by at most 30 %: a call held through a stall of the process (a
+    // busy machine, a long collection) would otherwise space the decreases by seconds, while the
+    // refusals of an upstream it overloads kept coming (CI: 37 % of calls refused at K = 8).
+    this.#callMs = this.#callMs === 0 ? heldMs : this.#callMs + 0.1 * (Math.min(heldMs, 4 * this.#callMs) - this.#callMs)
     if (outcome === 'ok') {
       this.#ceiling = Math.min(this.max, this.#ceiling + 1 / (INCREASE_EVERY * this.#ceiling))
     } else if (outcome === 'overload') {
