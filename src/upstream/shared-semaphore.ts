@@ -144,7 +144,7 @@ export class SharedSemaphore implements Limiter {
    * While the cluster has room, a wait is one round trip to Redis: 0. Once it is full, this replica's
    * queue drains at the pace its own permits come back: waves of what it holds. (Priced by waves alone, a
    * burst that found the replica holding nothing, its permits asked for but not yet granted, was one
-   * wave per queued call: the shared-limit bench refused 29 % of its requests as OVERLOADED.)
+   * wave per queued call, and admission refused it.)
    */
   estimateWaitMs (calls: number): number | undefined {
     // Redis failing (not yet an outage): nothing to price the wait on.
