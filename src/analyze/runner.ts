@@ -1,5 +1,5 @@
 // The analysis runner: admits a request, starts its parts concurrently, and yields each outcome as it completes.
-import { partKey, textDigest } from '../cache/keys.js'
+import { partKey, textDigest, toNfc } from '../cache/keys.js'
 import type { Found, ResultCache } from '../cache/result-cache.js'
 import { partChannel, traceCall } from '../events.js'
 import type { PartEvent } from '../events.js'
@@ -73,7 +73,7 @@ export class Analyzer {
     const wanted = input.parts === undefined ? partNames : partNames.filter((p) => input.parts!.includes(p))
     const mode = input.cache ?? 'use'
     // The analysis is a pure function of the text in NFC: what is sent upstream and what is keyed agree.
-    const text = input.text.normalize('NFC')
+    const text = toNfc(input.text)
     const digest = textDigest(this.#identity, text)
     const keys = wanted.map((part) => partKey(part, digest))
     const found = keys.map((key) => this.fetcher.peek(key, mode))
@@ -89,7 +89,8 @@ export class Analyzer {
   start (input: AnalyzeInput | AnalysisPlan, scope: Scope, requestId: string, limiter: Limiter = this.limiter): AnalysisRun {
     const plan = 'keys' in input ? input : this.plan(input)
     admit(limiter, plan.misses, scope.remainingMs())
-    const body = JSON.stringify({ text: plan.text })
+    // Parts the memory tier answers send nothing upstream.
+    const body = plan.misses > 0 ? JSON.stringify({ text: plan.text }) : ''
     return new AnalysisRun(plan.wanted, plan.wanted.map((part, i) => this.#run(part, plan.keys[i]!, plan.found[i], body, scope, requestId, plan.mode, limiter)))
   }
 

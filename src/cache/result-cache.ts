@@ -37,10 +37,15 @@ export interface ResultCacheOptions {
  * small objects: the collector marks and promotes one object, not a dozen, for each of the thousands
  * of entries it keeps alive. With every value held as objects, the CPU-bound bench (every text new,
  * every answer stored) cost 1.15x the CPU a request of CACHE=false.
+ *
+ * An entry read once is likely read again (a popular article, a reload): the first read keeps the
+ * parsed value beside the text, and counts it in the entry's size, so later reads parse nothing.
+ * Values are shared, never changed, as a coalesced call's already are.
  */
 interface Held {
   json: string
   storedAt: number
+  value?: unknown
 }
 
 export class ResultCache {
@@ -49,6 +54,8 @@ export class ResultCache {
   #ttlMs: number
   #keepMs: number
   #maxEntryBytes: number
+  /** The most one entry may take in memory (larger ones the LRU would drop). */
+  #maxHeldBytes: number
   #now: () => number
 
   constructor (opts: ResultCacheOptions) {
@@ -57,10 +64,11 @@ export class ResultCache {
     this.#keepMs = opts.ttlMs + opts.staleIfErrorMs
     this.#maxEntryBytes = opts.maxEntryBytes
     this.#now = opts.now ?? Date.now
+    this.#maxHeldBytes = Math.min(opts.maxBytes, opts.maxEntryBytes)
     this.#memory = new LRUCache({
       maxSize: opts.maxBytes,
-      maxEntrySize: Math.min(opts.maxBytes, opts.maxEntryBytes),
-      sizeCalculation: (held) => heldBytes(held.json),
+      maxEntrySize: this.#maxHeldBytes,
+      sizeCalculation: heldBytes,
       // Entries leave memory once past their stale window; freshness is judged on storedAt.
       ttl: this.#keepMs,
     })
@@ -74,7 +82,16 @@ export class ResultCache {
   /** The memory tier, synchronously. */
   peek (key: string): Found {
     const held = this.#memory.get(key)
-    return held === undefined ? {} : this.#judge({ value: JSON.parse(held.json) as unknown, storedAt: held.storedAt })
+    if (held === undefined) return {}
+    if (held.value !== undefined) return this.#judge({ value: held.value, storedAt: held.storedAt })
+    const value = JSON.parse(held.json) as unknown
+    const size = heldBytes({ ...held, value })
+    if (size <= this.#maxHeldBytes) {
+      held.value = value
+      // The same entry at its new size; its TTL runs on from when it was stored.
+      this.#memory.set(key, held, { size, noUpdateTTL: true })
+    }
+    return this.#judge({ value, storedAt: held.storedAt })
   }
 
   /** The shared tier; what it finds fresh is copied to memory. */
@@ -93,9 +110,9 @@ export class ResultCache {
   }
 
   #remember (key: string, entry: CachedEntry): boolean {
-    const json = JSON.stringify(entry.value)
-    if (heldBytes(json) > this.#maxEntryBytes) return false
-    this.#memory.set(key, { json, storedAt: entry.storedAt })
+    const held: Held = { json: JSON.stringify(entry.value), storedAt: entry.storedAt }
+    if (heldBytes(held) > this.#maxEntryBytes) return false
+    this.#memory.set(key, held)
     return true
   }
 
@@ -107,7 +124,11 @@ export class ResultCache {
   }
 }
 
-/** An entry's size in memory, roughly: two bytes a character of its JSON, and the entry around it. */
-function heldBytes (json: string): number {
-  return 64 + 2 * json.length
+/**
+ * An entry's size in memory, roughly: two bytes a character of its JSON, as much again for its parsed
+ * value once read (the arrays, objects and strings of an answer take about what its JSON text does),
+ * and the entry around it.
+ */
+function heldBytes (held: Held): number {
+  return 64 + (held.value === undefined ? 2 : 4) * held.json.length
 }
