@@ -123,11 +123,19 @@ export class AnalysisRun implements AsyncIterable<PartOutcome> {
     }
   }
 
-  /** Every outcome, once all parts are done, in completion order. */
-  async all (): Promise<PartOutcome[]> {
-    const out: PartOutcome[] = []
-    for await (const o of this) out.push(o)
-    return out
+  /**
+   * Every outcome, once all parts are done, in completion order. Not through the iterator: a promise
+   * settled once, where the async generator took a dozen microtask turns for three parts.
+   */
+  all (): Promise<PartOutcome[]> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.#failed !== undefined) reject(this.#failed.err)
+        else if (this.#pending === 0) resolve(this.#ready.slice())
+        else this.#wake = check
+      }
+      check()
+    })
   }
 
   async * [Symbol.asyncIterator] (): AsyncGenerator<PartOutcome, void, undefined> {

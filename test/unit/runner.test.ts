@@ -2,9 +2,11 @@
 import { tracingChannel } from 'node:diagnostics_channel'
 import t from 'tap'
 import type { Test } from 'tap'
+import { AnalysisRun } from '../../src/analyze/runner.js'
 import { Scope } from '../../src/analyze/scope.js'
 import { Cancelled, ServiceError } from '../../src/errors.js'
 import type { PartEvent } from '../../src/events.js'
+import type { PartName, PartOutcome } from '../../src/parts.js'
 import { core } from '../helpers/core.js'
 
 const TEXT = 'Ada wrote. Babbage built.'
@@ -80,4 +82,16 @@ t.test('cancelling the scope ends every running part with its own code', async (
   const outcomes = await run.all()
   t.same(outcomes.map((o) => o.ok ? 'ok' : o.failure.code), ['CLIENT_CLOSED', 'CLIENT_CLOSED', 'CLIENT_CLOSED'])
   t.equal(c.limiter.stats().inUse, 0)
+})
+
+t.test('all() gives every outcome in completion order, or the first rejection (a bug surfaces as a 500)', async (t) => {
+  const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms, value))
+  const outcome = (part: PartName): PartOutcome => ({ part, ok: true, value: part, durationMs: 0, attempts: 1, cache: undefined } as PartOutcome)
+  const run = new AnalysisRun(['summary', 'entities', 'mostCommonPhrases'], [later(60, outcome('summary')), later(5, outcome('entities')), later(30, outcome('mostCommonPhrases'))])
+  t.same((await run.all()).map((o) => o.part), ['entities', 'mostCommonPhrases', 'summary'])
+  t.same((await run.all()).map((o) => o.part), ['entities', 'mostCommonPhrases', 'summary'], 'and again once all are done')
+  const broken = new AnalysisRun(['summary', 'entities'], [later(5, outcome('summary')), Promise.reject(new Error('a bug'))])
+  await t.rejects(broken.all(), /a bug/)
+  const none = new AnalysisRun([], [])
+  t.same(await none.all(), [])
 })
