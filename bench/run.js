@@ -38,11 +38,14 @@ const config = {
   loadgen: pickLoadgen(process.env.BENCH_LOADGEN || 'auto'),
   pin: pinPlan(process.env.BENCH_PIN || 'auto'),
   profile: process.env.BENCH_PROFILE === '1',
+  fresh: process.env.BENCH_FRESH === '1',
+  reference: /** @type {'floor' | 'constant' | 'local' | undefined} */ (process.env.BENCH_REFERENCE || undefined),
   serviceEntry: resolve(root, process.env.BENCH_SERVICE_ENTRY || 'dist/server.js'),
   floorEntry: resolve(root, process.env.BENCH_FLOOR_ENTRY || 'bench/floor.js'),
   out: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(benchDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
   keepLogs: process.env.BENCH_KEEP_LOGS === '1'
 }
+if (config.reference !== undefined && !['floor', 'constant', 'local'].includes(config.reference)) throw new Error(`BENCH_REFERENCE: unknown target ${config.reference}; use floor, constant or local`)
 for (const t of config.targets) if (!['service', 'floor', 'constant', 'local'].includes(t)) throw new Error(`BENCH_TARGETS: unknown target ${t}; use service, floor, constant and/or local`)
 
 /** @type {{ target: string, reason: string }[]} */
@@ -182,6 +185,7 @@ async function round (target, upstream, s, redisPid) {
   const stats = await upstreamJson(upstream.port, '/__stats')
   return {
     ...load,
+    pid: target.pid,
     cpuUsPerReq: load.requests > 0 ? (cpuS * 1e6) / load.requests : null,
     cpuUtil: cpuS / wallS,
     peakRssMiB: mem.hwmMiB,
@@ -195,8 +199,10 @@ async function round (target, upstream, s, redisPid) {
   }
 }
 
-/** @param {import('./lib/scenarios.js').Scenario} s */
-async function runScenario (s) {
+/** @param {import('./lib/scenarios.js').Scenario} scenarioDef */
+async function runScenario (scenarioDef) {
+  // BENCH_REFERENCE: every scenario against one target, e.g. `floor` pointed at another build (an A/B).
+  const s = config.reference === undefined ? scenarioDef : { ...scenarioDef, reference: config.reference }
   console.log(`\n== ${s.name}: ${s.what} (UPSTREAM_CONCURRENCY=${s.concurrency}, ${s.connections} connections, upstream ${s.latencyMs} ms)`)
   const upstream = await startUpstream(s)
   const redis = s.redis ? await startRedis(s) : undefined
@@ -204,26 +210,36 @@ async function runScenario (s) {
   const targets = /** @type {Target[]} */ (config.targets.filter((t) => t === 'service' || t === s.reference))
   /** @type {Awaited<ReturnType<typeof startTarget>>[]} */
   const procs = []
+  /** Starts target `t` and warms it up. @param {Target} t */
+  const launch = async (t) => {
+    /** @type {Record<string, string>} */
+    const extra = {}
+    if (t === 'constant') extra.CONSTANT_BODY_FILE = await constantDocument(s, upstream.port)
+    if (t === 'service' && redis !== undefined) extra.REDIS_URL = `redis://127.0.0.1:${redis.port}`
+    const p = await startTarget(t, s, upstream.port, extra)
+    procs.push(p)
+    if (config.warmupS > 0) await runLoad({ tool: config.loadgen, port: p.port, connections: s.connections, durationS: config.warmupS * s.warmupFactor, bodies: s.bodies, workDir, cpus: config.pin?.others })
+    return p
+  }
   try {
-    for (const t of targets) {
-      /** @type {Record<string, string>} */
-      const extra = {}
-      if (t === 'constant') extra.CONSTANT_BODY_FILE = await constantDocument(s, upstream.port)
-      if (t === 'service' && redis !== undefined) extra.REDIS_URL = `redis://127.0.0.1:${redis.port}`
-      procs.push(await startTarget(t, s, upstream.port, extra))
-    }
-    if (config.warmupS > 0) {
-      for (const p of procs) await runLoad({ tool: config.loadgen, port: p.port, connections: s.connections, durationS: config.warmupS * s.warmupFactor, bodies: s.bodies, workDir, cpus: config.pin?.others })
-    }
+    // BENCH_FRESH: new processes every round, so that a state one process happens to settle in (an A/A
+    // run read 0.74x between two processes of one build) is sampled each round instead of kept for all.
+    const kept = config.fresh ? [] : await targets.reduce(async (all, t) => [...await all, await launch(t)], Promise.resolve(/** @type {typeof procs} */ ([])))
     /** @type {Record<string, Awaited<ReturnType<typeof round>>[]>} */
     const rounds = Object.fromEntries(targets.map((t) => [t, []]))
     for (let r = 0; r < config.rounds; r++) {
       // A B B A A B …: drift on the machine lands on both targets alike, and neither always goes first.
-      for (const p of r % 2 === 0 ? procs : [...procs].reverse()) {
+      const order = r % 2 === 0 ? targets : [...targets].reverse()
+      for (const t of order) {
+        const p = config.fresh ? await launch(t) : /** @type {typeof procs[number]} */ (kept.find((k) => k.name === t))
         await sleep(config.pauseS * 1000)
         const result = await round(p, upstream, s, p.name === 'service' ? redis?.pid : undefined)
         rounds[p.name]?.push(result)
         console.log(`   round ${r + 1}/${config.rounds} ${p.name.padEnd(7)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.latencyMs.p99.toFixed(1)} ms  cpu ${(result.cpuUtil * 100).toFixed(0)}%  upstream cpu ${(result.upstreamCpuUtil * 100).toFixed(0)}%`)
+        if (config.fresh) {
+          await stop(p.child, config.profile ? 20_000 : 5000)
+          procs.splice(procs.indexOf(p), 1)
+        }
       }
     }
     const result = summarise(s, rounds)
@@ -234,7 +250,7 @@ async function runScenario (s) {
     for (const p of procs) await stop(p.child, config.profile ? 20_000 : 5000)
     await stop(upstream.child)
     if (redis !== undefined) await stop(redis.child)
-    if (!config.keepLogs) for (const p of procs) rmSync(join(workDir, `${p.name}-${s.name}.log`), { force: true })
+    if (!config.keepLogs) for (const t of targets) rmSync(join(workDir, `${t}-${s.name}.log`), { force: true })
   }
 }
 

@@ -25,7 +25,7 @@ type Report = {
   complete: boolean
 }
 
-function runDriver (out: string): Promise<{ code: number | null, output: string }> {
+function runDriver (out: string, env: Record<string, string> = {}, timeoutMs = 25_000): Promise<{ code: number | null, output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(root, 'bench', 'run.js')], {
       cwd: root,
@@ -39,15 +39,16 @@ function runDriver (out: string): Promise<{ code: number | null, output: string 
         BENCH_WARMUP_S: '0',
         BENCH_PAUSE_S: '0',
         BENCH_READY_TIMEOUT_S: '12',
-        BENCH_OUT: out
+        BENCH_OUT: out,
+        ...env
       }
     })
     let output = ''
     child.stdout.on('data', (c: Buffer) => { output += c.toString() })
     child.stderr.on('data', (c: Buffer) => { output += c.toString() })
     // The driver stops its own children on SIGTERM; SIGKILL only if that hangs too.
-    const term = setTimeout(() => child.kill('SIGTERM'), 25_000)
-    const kill = setTimeout(() => child.kill('SIGKILL'), 28_000)
+    const term = setTimeout(() => child.kill('SIGTERM'), timeoutMs)
+    const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 3000)
     child.on('exit', (code) => {
       clearTimeout(term)
       clearTimeout(kill)
@@ -88,4 +89,20 @@ t.test('the benchmark driver runs one short round and writes a complete result',
     t.ok(Number.isFinite(scenario.ratios?.rps), 'service/floor ratios are computed')
     t.ok(Array.isArray(scenario.targets) && scenario.targets.length > 0, 'targets are evaluated')
   }
+})
+
+t.test('BENCH_FRESH measures each round on new processes; BENCH_REFERENCE measures the cached scenario against the floor', async (t) => {
+  const out = join(t.testdir(), 'result.json')
+  const { code, output } = await runDriver(out, { BENCH_SCENARIOS: 'cached', BENCH_ROUNDS: '2', BENCH_FRESH: '1', BENCH_REFERENCE: 'floor' }, 60_000)
+  t.equal(code, 0, 'driver exits 0', { output })
+  const report = JSON.parse(readFileSync(out, 'utf8')) as Report
+  const scenario = report.scenarios[0]!
+  t.equal(scenario.name, 'cached')
+  for (const target of targets) {
+    const rounds = (scenario.rounds[target] ?? []) as Array<{ pid: number, requests: number }>
+    t.equal(rounds.length, 2, `${target} ran two rounds`)
+    t.ok(rounds.every((r) => r.requests > 0), `${target} answered in each`)
+    t.not(rounds[0]?.pid, rounds[1]?.pid, `${target}: each round on a process of its own`)
+  }
+  t.equal(scenario.summary.constant, undefined, 'the constant route was not measured')
 })
