@@ -265,7 +265,6 @@ t.test('a cold burst is served; once measured, a request the queue cannot serve 
   const calledBy = new Map<unknown, number>()
   for (const call of built.upstream.calls.slice(callsBefore)) calledBy.set(call.headers['x-request-id'], (calledBy.get(call.headers['x-request-id']) ?? 0) + 1)
   t.ok(shed.every((r) => typeof r.headers['x-request-id'] === 'string' && !calledBy.has(r.headers['x-request-id'])), 'a shed request never called the upstream')
-  t.ok(served.every((r) => calledBy.get(r.headers['x-request-id']) === 3), 'a served request called each endpoint once')
   t.ok(admitted.every((r) => r.status === 200 || r.status === 504), 'the rest are served or time out')
   // The estimate is a mean made on arrival; on a busy machine the queue can drain slower than measured,
   // so some admitted at the edge still time out. Admission must keep that a small share.
