@@ -199,6 +199,11 @@ async function round (target, upstream, s, redisPid) {
   }
 }
 
+/** Stops a target; a profiled one gets longer to write its profile. @param {{ child: import('node:child_process').ChildProcess } | undefined} p */
+async function stopTarget (p) {
+  if (p !== undefined) await stop(p.child, config.profile ? 20_000 : 5000)
+}
+
 /** @param {import('./lib/scenarios.js').Scenario} scenarioDef */
 async function runScenario (scenarioDef) {
   // BENCH_REFERENCE: every scenario against one target, e.g. `floor` pointed at another build (an A/B).
@@ -224,22 +229,19 @@ async function runScenario (scenarioDef) {
   try {
     // BENCH_FRESH: new processes every round, so that a state one process happens to settle in (an A/A
     // run read 0.74x between two processes of one build) is sampled each round instead of kept for all.
-    const kept = config.fresh ? [] : await targets.reduce(async (all, t) => [...await all, await launch(t)], Promise.resolve(/** @type {typeof procs} */ ([])))
+    if (!config.fresh) for (const t of targets) await launch(t)
     /** @type {Record<string, Awaited<ReturnType<typeof round>>[]>} */
     const rounds = Object.fromEntries(targets.map((t) => [t, []]))
     for (let r = 0; r < config.rounds; r++) {
       // A B B A A B …: drift on the machine lands on both targets alike, and neither always goes first.
       const order = r % 2 === 0 ? targets : [...targets].reverse()
       for (const t of order) {
-        const p = config.fresh ? await launch(t) : /** @type {typeof procs[number]} */ (kept.find((k) => k.name === t))
+        const p = config.fresh ? await launch(t) : /** @type {typeof procs[number]} */ (procs.find((k) => k.name === t))
         await sleep(config.pauseS * 1000)
         const result = await round(p, upstream, s, p.name === 'service' ? redis?.pid : undefined)
         rounds[p.name]?.push(result)
         console.log(`   round ${r + 1}/${config.rounds} ${p.name.padEnd(7)} ${result.rps.toFixed(0).padStart(6)} req/s  p99 ${result.latencyMs.p99.toFixed(1)} ms  cpu ${(result.cpuUtil * 100).toFixed(0)}%  upstream cpu ${(result.upstreamCpuUtil * 100).toFixed(0)}%`)
-        if (config.fresh) {
-          await stop(p.child, config.profile ? 20_000 : 5000)
-          procs.splice(procs.indexOf(p), 1)
-        }
+        if (config.fresh) await stopTarget(procs.splice(procs.indexOf(p), 1)[0])
       }
     }
     const result = summarise(s, rounds)
@@ -247,7 +249,7 @@ async function runScenario (scenarioDef) {
     printScenario(result)
     return result
   } finally {
-    for (const p of procs) await stop(p.child, config.profile ? 20_000 : 5000)
+    for (const p of procs) await stopTarget(p)
     await stop(upstream.child)
     if (redis !== undefined) await stop(redis.child)
     if (!config.keepLogs) for (const t of targets) rmSync(join(workDir, `${t}-${s.name}.log`), { force: true })
@@ -330,7 +332,7 @@ async function soak () {
     printSoak(out)
     return out
   } finally {
-    await stop(proc.child, config.profile ? 20_000 : 5000)
+    await stopTarget(proc)
     await stop(upstream.child)
   }
 }
