@@ -58,6 +58,7 @@ export const configSchema = {
     SHUTDOWN_DELAY_MS: { type: 'integer', default: 0, minimum: 0, maximum: 600_000 },
     ENGINE_MAX_PHRASES: { type: 'integer', default: 5, minimum: 1, maximum: 100 },
     ENGINE_WORKERS: { type: 'integer', default: 0, minimum: 0, maximum: 256 },
+    ENGINE_LARGE_NICE: { type: 'integer', default: 10, minimum: 0, maximum: 19 },
     METRICS: { type: 'boolean', default: true },
     PLAYGROUND: { type: 'boolean', default: true },
     CORS_ORIGINS: { type: 'string', default: '', pattern: '^\\s*(\\*|(https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*))?\\s*$' },
@@ -116,6 +117,8 @@ export interface Config {
   ENGINE_MAX_PHRASES: number
   /** The embedded engine's threads for large texts; 0: one per core. */
   ENGINE_WORKERS: number
+  /** Added to the embedded engine's large-text threads' nice value (Linux); 0 leaves them at the service's priority. */
+  ENGINE_LARGE_NICE: number
   /** Serve Prometheus metrics on GET /metrics. */
   METRICS: boolean
   /** Serve the browser playground on GET /playground. */

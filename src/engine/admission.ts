@@ -29,6 +29,17 @@ export function refusalOf (waitMs: number, ownMs: number, deadlineMs: number | u
   return { retryAfterS: Math.max(1, Math.ceil(drainMs / 1000)), estimatedMs: Math.ceil(estimatedMs), deadlineMs: Math.max(0, Math.floor(deadlineMs)) }
 }
 
+/**
+ * For work already admitted (see Scheduler.shed): a refusal if, by the estimate now, it would be done
+ * after its deadline (`leftMs` from now; Infinity for none). No headroom here: it was kept on
+ * admission, and a task is only dropped once it is expected to miss outright.
+ */
+export function lateness (waitMs: number, ownMs: number, leftMs: number): Refusal | undefined {
+  const estimatedMs = waitMs + ownMs
+  if (estimatedMs <= leftMs) return undefined
+  return { retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), estimatedMs: Math.ceil(estimatedMs), deadlineMs: Math.max(0, Math.floor(leftMs)) }
+}
+
 /** A ticket already refused: no task is opened for it. */
 export function refusedTicket (refusal: Refusal): Ticket {
   return { result: Promise.reject(new EngineOverloadedError(refusal)), leave () {} }

@@ -1,6 +1,6 @@
 // The standalone engine's configuration, read once from the environment and checked.
 import { EngineOptionError } from './errors.js'
-import { checkApiKey, checkBodyLimit, checkHost, checkMaxPhrases, checkPort, checkWorkers } from './options.js'
+import { checkApiKey, checkBodyLimit, checkHost, checkLargeNice, checkMaxPhrases, checkPort, checkWorkers } from './options.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
@@ -15,6 +15,8 @@ export interface EngineConfig {
   readonly logLevel: LogLevel
   /** threads for large texts (one more is kept for small ones); undefined: one per core */
   readonly workers: number | undefined
+  /** added to the large-text threads' nice value (Linux) */
+  readonly largeNice: number
 }
 
 export const DEFAULT_PORT = 8080
@@ -22,7 +24,8 @@ export const DEFAULT_PORT = 8080
 /**
  * PORT (default 8080), HOST (default 127.0.0.1), TEXT_API_KEY (when set, required of clients),
  * MAX_PHRASES, BODY_LIMIT (bytes, default 1 MiB), LOG_LEVEL (default info), WORKERS (threads that
- * analyse large texts at once, default one per core; one more thread is kept for small texts).
+ * analyse large texts at once, default one per core; one more thread is kept for small texts),
+ * LARGE_NICE (added to those threads' nice value on Linux, 0 to 19, default 10).
  * An empty variable counts as unset.
  */
 export function loadEngineConfig (env: NodeJS.ProcessEnv): EngineConfig {
@@ -41,7 +44,8 @@ export function loadEngineConfig (env: NodeJS.ProcessEnv): EngineConfig {
     maxPhrases: checkMaxPhrases(integer(get('MAX_PHRASES')), 'MAX_PHRASES'),
     bodyLimit: checkBodyLimit(integer(get('BODY_LIMIT')), 'BODY_LIMIT'),
     logLevel: logLevel as LogLevel,
-    workers: checkWorkers(integer(get('WORKERS')), 'WORKERS')
+    workers: checkWorkers(integer(get('WORKERS')), 'WORKERS'),
+    largeNice: checkLargeNice(integer(get('LARGE_NICE')), 'LARGE_NICE')
   }
 }
 

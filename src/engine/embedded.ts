@@ -6,7 +6,7 @@ import type { EngineStats } from './engine-stats.js'
 import { STATS_SEGMENT } from './endpoints.js'
 import { EngineOptionError, EngineUnavailableError } from './errors.js'
 import type { EngineLogger } from './logger.js'
-import { checkApiKey, checkHost, checkMaxPhrases, checkWorkers, origin } from './options.js'
+import { checkApiKey, checkHost, checkLargeNice, checkMaxPhrases, checkWorkers, origin } from './options.js'
 import { spawnEngine } from './spawn-engine.js'
 
 export type { EngineStats } from './engine-stats.js'
@@ -30,6 +30,8 @@ export interface EmbeddedEngineOptions {
   maxPhrases?: number
   /** threads that analyse large texts at once (one more is kept for small ones); default one per core */
   workers?: number
+  /** added to the large-text threads' nice value on Linux (see TextEngineOptions); default 10 */
+  largeNice?: number
   /** default 127.0.0.1 */
   host?: string
 }
@@ -64,7 +66,8 @@ export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise
   const apiKey = checkApiKey(opts.apiKey)
   const maxPhrases = checkMaxPhrases(opts.maxPhrases)
   const workers = checkWorkers(opts.workers)
-  const spawnAt = (port: number) => spawnEngine({ host, port, apiKey, maxPhrases, workers, log, startTimeoutMs: START_TIMEOUT_MS })
+  const largeNice = checkLargeNice(opts.largeNice)
+  const spawnAt = (port: number) => spawnEngine({ host, port, apiKey, maxPhrases, workers, largeNice, log, startTimeoutMs: START_TIMEOUT_MS })
 
   const first = await spawnAt(0)
   const port = first.port

@@ -29,6 +29,8 @@ export interface EngineStats {
   readonly late: number
   /** requests answered 503 because they could not finish within their deadline */
   readonly refused: number
+  /** tasks admitted, then answered 503 before they ran: the estimate had grown past their deadline */
+  readonly shed: number
   readonly lanes: {
     readonly small: LaneStats & { readonly maxChars: number }
     readonly large: LaneStats

@@ -29,7 +29,7 @@ log.level = config.logLevel
 const started = performance.now()
 // The pool is this file's: created before the server, destroyed after it. It accepts work at once;
 // its threads load the models meanwhile.
-const engine = TextEngine.start({ workers: config.workers, maxPhrases: config.maxPhrases, log })
+const engine = TextEngine.start({ workers: config.workers, largeNice: config.largeNice, maxPhrases: config.maxPhrases, log })
 engine.ready.catch((err: unknown) => {
   log.fatal({ err }, 'text engine could not start its workers')
   process.exit(1)

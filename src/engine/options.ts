@@ -28,6 +28,19 @@ export function checkWorkers (value: unknown, name = 'workers'): number | undefi
   return value
 }
 
+// Linux's range for a nice value; above 0 lowers the large-text threads' CPU priority.
+export const MAX_NICE = 19
+export const DEFAULT_LARGE_NICE = 10
+
+/** Added to the large-text threads' nice value; undefined: DEFAULT_LARGE_NICE. */
+export function checkLargeNice (value: unknown, name = 'largeNice'): number {
+  if (value === undefined) return DEFAULT_LARGE_NICE
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_NICE) {
+    throw new EngineOptionError(name, `must be an integer from 0 to ${MAX_NICE}, got ${String(value)}`)
+  }
+  return value
+}
+
 export function checkBodyLimit (value: unknown, name = 'bodyLimit'): number {
   if (value === undefined) return DEFAULT_BODY_LIMIT
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {

@@ -3,7 +3,8 @@ import type { AnalysisKind } from './analyses/index.js'
 import { raise } from './cancel-flag.js'
 import type { CostModel } from './cost-model.js'
 import { endpointKinds } from './endpoints.js'
-import { AnalysisCancelledError } from './errors.js'
+import { lateness } from './admission.js'
+import { AnalysisCancelledError, EngineOverloadedError } from './errors.js'
 import { Lane } from './lane.js'
 import type { EngineLogger } from './logger.js'
 import { TaskState } from './task.js'
@@ -68,7 +69,7 @@ interface Run {
 }
 
 export class Scheduler {
-  readonly counts = { completed: 0, cancelled: 0, failed: 0, terminated: 0 }
+  readonly counts = { completed: 0, cancelled: 0, failed: 0, terminated: 0, shed: 0 }
   readonly #pools: Pools
   readonly #cost: CostModel
   readonly #maxPhrases: number | undefined
@@ -107,9 +108,10 @@ export class Scheduler {
     this.#queues[task.lane].push(task)
   }
 
-  /** Starts whatever the rules allow; call when a task is sealed or a thread frees. */
+  /** Starts whatever the rules allow, once what can no longer finish in time is shed; call when a task is sealed or a thread frees. */
   pump (): void {
     const { small: smallPool, large: largePool } = this.#pools
+    if (!this.#closed) this.shed()
     while (!this.#closed) {
       const small = this.#next(Lane.SMALL)
       const large = this.#next(Lane.LARGE)
@@ -152,15 +154,63 @@ export class Scheduler {
   /** ms of work ahead of a new task in `lane`, or ahead of `task` if given, spread over the lane's threads. */
   waitMs (lane: Lane, task?: Task): number {
     const now = performance.now()
-    let ms = 0
-    for (const running of this.#running.keys()) {
-      if (running.lane === lane) ms += Math.max(0, running.estimateMs - (now - running.startedAt))
-    }
+    const slowdown = this.slowdown(lane, now)
+    let ms = this.#runningMs(lane, now, slowdown)
     for (const queued of this.#queues[lane]) {
       if (queued === task) break
-      ms += queued.estimateMs
+      ms += queued.estimateMs * slowdown
     }
     return ms / this.#laneWorkers(lane)
+  }
+
+  /**
+   * How many times slower than estimated the large lane runs now, at least: with every large-text
+   * thread busy, the least overrun among their tasks (each has taken that much longer than its
+   * estimate and is not done), else 1. The cost model learns from completed tasks only, and a flood
+   * is admitted before any of its tasks completes: in CI the other test file's processes took most
+   * of the (niced) threads' cores, tasks ran ten times their estimate, and all 15 admitted texts
+   * timed out. The least overrun, not one task's, so one hostile text (a hundred times slower per
+   * character than prose) beside an ordinary one moves nothing; two at once refuse large texts with
+   * deadlines for as long as they run (under 2 s each). The small lane has its own thread, unniced.
+   */
+  slowdown (lane: Lane, now = performance.now()): number {
+    if (lane !== Lane.LARGE) return 1
+    let running = 0
+    let least = Infinity
+    for (const task of this.#running.keys()) {
+      if (task.lane !== Lane.LARGE || task.estimateMs <= 0) continue
+      running++
+      least = Math.min(least, (now - task.startedAt) / task.estimateMs)
+    }
+    return running > 0 && running >= this.#pools.large.ready ? Math.max(1, least) : 1
+  }
+
+  /**
+   * Refuses (503 OVERLOADED) every queued task that, by the estimate now, would be done after its
+   * deadline: once a slowdown shows or the cost figure rises, work admitted on the old figure is
+   * dropped before it takes a thread, instead of running to be thrown away at its deadline (while
+   * delaying what can still make its own). A task any request waits on without a deadline stays.
+   */
+  shed (): void {
+    const now = performance.now()
+    for (const lane of [Lane.SMALL, Lane.LARGE]) {
+      const queue = this.#queues[lane]
+      if (queue.length === 0) continue
+      const slowdown = this.slowdown(lane, now)
+      const workers = this.#laneWorkers(lane)
+      let aheadMs = this.#runningMs(lane, now, slowdown)
+      for (const task of [...queue]) {
+        const ownMs = task.estimateMs * slowdown
+        const refusal = lateness(aheadMs / workers, ownMs, task.deadlineAt - now)
+        if (refusal === undefined) {
+          aheadMs += ownMs
+          continue
+        }
+        queue.splice(queue.indexOf(task), 1)
+        this.counts.shed++
+        task.fail(new EngineOverloadedError(refusal))
+      }
+    }
   }
 
   lane (lane: Lane): LaneStats {
@@ -207,6 +257,15 @@ export class Scheduler {
   #next (lane: Lane): Task | undefined {
     // Tasks still collecting kinds are passed over, not waited for: their window is a few ms.
     return this.#queues[lane].find((task) => task.state === TaskState.QUEUED)
+  }
+
+  /** ms left of the tasks running in `lane`, by their estimates times `slowdown`. */
+  #runningMs (lane: Lane, now: number, slowdown: number): number {
+    let ms = 0
+    for (const running of this.#running.keys()) {
+      if (running.lane === lane) ms += Math.max(0, running.estimateMs * slowdown - (now - running.startedAt))
+    }
+    return ms
   }
 
   #idle (pool: WorkerPool): number {

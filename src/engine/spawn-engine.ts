@@ -15,6 +15,7 @@ export interface SpawnOptions {
   readonly apiKey: string | undefined
   readonly maxPhrases: number | undefined
   readonly workers: number | undefined
+  readonly largeNice: number | undefined
   readonly log: EngineLogger
   /** ms to wait for the handshake */
   readonly startTimeoutMs: number
@@ -40,6 +41,7 @@ export function spawnEngine (opts: SpawnOptions): Promise<SpawnedEngine> {
   setOrDelete(env, 'TEXT_API_KEY', opts.apiKey)
   setOrDelete(env, 'MAX_PHRASES', opts.maxPhrases === undefined ? undefined : String(opts.maxPhrases))
   setOrDelete(env, 'WORKERS', opts.workers === undefined ? undefined : String(opts.workers))
+  setOrDelete(env, 'LARGE_NICE', opts.largeNice === undefined ? undefined : String(opts.largeNice))
   delete env.BODY_LIMIT
 
   const child = fork(ENTRY, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })

@@ -51,6 +51,11 @@ export class Task {
   estimateMs = 0
   /** performance.now() by which admission said it would be done, once a request with a deadline got in */
   promisedAt: number | undefined
+  /**
+   * performance.now() by which its last waiter must be answered: the latest of their deadlines,
+   * Infinity once one came without a deadline (see Scheduler.shed)
+   */
+  deadlineAt = -Infinity
   #kinds: readonly AnalysisKind[] = []
   readonly #waiters = new Set<Waiter>()
   readonly #listeners: TaskListeners
@@ -76,7 +81,9 @@ export class Task {
     return this.state !== TaskState.RUNNING || this.#kinds.includes(kind)
   }
 
-  join (kind: AnalysisKind): Ticket {
+  /** `deadlineAt`: a performance.now() time, or Infinity for a request without a deadline. */
+  join (kind: AnalysisKind, deadlineAt: number): Ticket {
+    this.deadlineAt = Math.max(this.deadlineAt, deadlineAt)
     let waiter!: Waiter
     const result = new Promise<object>((resolve, reject) => { waiter = { kind, resolve, reject } })
     this.#waiters.add(waiter)

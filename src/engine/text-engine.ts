@@ -10,7 +10,7 @@ import { EngineStartError } from './errors.js'
 import { Lane, SMALL_TEXT_MAX_CHARS, laneOf } from './lane.js'
 import { silentLogger } from './logger.js'
 import type { EngineLogger } from './logger.js'
-import { checkMaxPhrases, checkWorkers } from './options.js'
+import { checkLargeNice, checkMaxPhrases, checkWorkers } from './options.js'
 import { Scheduler } from './scheduler.js'
 import type { Pools } from './scheduler.js'
 import { Task, TaskState } from './task.js'
@@ -20,6 +20,13 @@ import { WorkerPool } from './worker-pool.js'
 export interface TextEngineOptions {
   /** threads for large texts, at a lower priority (one more, at normal priority, is kept for small ones); default: one per core */
   readonly workers?: number | undefined
+  /**
+   * added to the large-text threads' nice value on Linux; default 10, so CFS gives a nice-0 thread
+   * (the small-text thread, the engine's event loop, the service) ~9 times their share of a
+   * contended core (weights 1024 and 110). 0 when other work at normal priority shares the cores
+   * and large texts must keep pace with it (a test suite running files side by side)
+   */
+  readonly largeNice?: number | undefined
   readonly maxPhrases?: number | undefined
   readonly log?: EngineLogger | undefined
 }
@@ -37,9 +44,6 @@ export interface TextEngineOptions {
 export const COLLECT_WINDOW_MS = 10
 // Entries live while their task is queued or running; past this many, new tasks simply are not shared.
 const MAX_SHARED = 1024
-// Added to the large-text threads' nice value (Linux): CFS then gives a nice-0 thread ~9 times their
-// share of a contended core (weights 1024 and 110).
-const LARGE_NICE = 10
 
 export class TextEngine {
   /** threads the engine runs once all have loaded: one per large slot and one for small texts */
@@ -71,17 +75,17 @@ export class TextEngine {
   static start (opts: TextEngineOptions = {}): TextEngine {
     const workers = checkWorkers(opts.workers) ?? availableParallelism()
     const maxPhrases = checkMaxPhrases(opts.maxPhrases)
-    return new TextEngine(workers, maxPhrases, opts.log ?? silentLogger)
+    return new TextEngine(workers, checkLargeNice(opts.largeNice), maxPhrases, opts.log ?? silentLogger)
   }
 
-  private constructor (workers: number, maxPhrases: number | undefined, log: EngineLogger) {
+  private constructor (workers: number, largeNice: number, maxPhrases: number | undefined, log: EngineLogger) {
     const began = performance.now()
     this.threads = workers + 1
     this.#maxPhrases = maxPhrases
     this.#pools = {
       small: new WorkerPool(1, { nice: 0, calibrate: false }, log),
       // where the large texts, which admission mostly prices, run
-      large: new WorkerPool(workers, { nice: LARGE_NICE, calibrate: true }, log)
+      large: new WorkerPool(workers, { nice: largeNice, calibrate: true }, log)
     }
     this.#scheduler = new Scheduler({ pools: this.#pools, cost: this.#cost, maxPhrases, log, startLarge: () => this.#startLarge() })
     this.#log = log
@@ -119,6 +123,8 @@ export class TextEngine {
    */
   submit (text: string, kind: AnalysisKind, deadlineMs?: number): Ticket {
     if (this.#closed !== undefined) throw new Error('the text engine is closed')
+    // What was admitted before and can no longer finish goes first: it is not work ahead of this one.
+    this.#scheduler.shed()
     const key = this.#keyOf(text)
     const open = this.#shared.get(key)
     const joining = open?.serves(kind) === true ? open : undefined
@@ -139,7 +145,7 @@ export class TextEngine {
     const task = joining ?? this.#open(key, text)
     if (joining !== undefined) this.#sharedRequests++
     if (promisedMs !== undefined) task.promisedAt ??= performance.now() + promisedMs
-    const ticket = task.join(kind)
+    const ticket = task.join(kind, deadlineMs === undefined ? Infinity : performance.now() + deadlineMs)
     if (task.state === TaskState.COLLECTING && task.kinds.length === endpointKinds.length) this.#seal(task)
     return ticket
   }
@@ -213,10 +219,13 @@ export class TextEngine {
    */
   #estimate (text: string, joining: Task | undefined): [number, number] {
     const now = performance.now()
-    if (joining === undefined) return [this.#scheduler.waitMs(laneOf(text.length)), this.#cost.estimateMs(text.length, endpointKinds)]
-    if (joining.state === TaskState.RUNNING) return [Math.max(0, joining.estimateMs - (now - joining.startedAt)), 0]
+    const lane = joining?.lane ?? laneOf(text.length)
+    const slowdown = this.#scheduler.slowdown(lane, now)
+    const ownMs = this.#cost.estimateMs(text.length, endpointKinds) * slowdown
+    if (joining === undefined) return [this.#scheduler.waitMs(lane), ownMs]
+    if (joining.state === TaskState.RUNNING) return [Math.max(0, joining.estimateMs * slowdown - (now - joining.startedAt)), 0]
     if (joining.promisedAt !== undefined) return [Math.max(0, joining.promisedAt - now), 0]
-    return [this.#scheduler.waitMs(joining.lane, joining), this.#cost.estimateMs(text.length, endpointKinds)]
+    return [this.#scheduler.waitMs(lane, joining), ownMs]
   }
 
   // The text and the options that change its answer; a digest, so the map holds no second copy of the text.

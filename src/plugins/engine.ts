@@ -48,6 +48,7 @@ export default fp(async function engine (app: FastifyInstance) {
     apiKey,
     maxPhrases: config.ENGINE_MAX_PHRASES,
     ...(config.ENGINE_WORKERS > 0 ? { workers: config.ENGINE_WORKERS } : {}),
+    largeNice: config.ENGINE_LARGE_NICE,
   })
   app.addHook('onClose', async () => { await started.close() })
   app.log.info({ upstream: started.url }, 'upstream: the embedded local engine (TEXT_API_URL is unset)')
