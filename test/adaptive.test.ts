@@ -9,35 +9,50 @@ import type { Built } from './helpers/build.js'
 const K = 8
 let sent = 0
 
-/** Runs `total` single-part requests, `concurrency` at a time; the upstream's 429 share after the first `warmup`. */
-async function drive (built: Built, total: number, concurrency: number, warmup: number): Promise<{ share: number, calls: number, statuses: Map<number, number> }> {
+/**
+ * Runs single-part requests, `concurrency` at a time: until `warm()` holds (checked as each request
+ * starts; at most `maxWarmup` requests), then `measured` more. Returns the upstream's 429 share over
+ * the measured ones, and at which request warm-up ended.
+ */
+async function drive (built: Built, concurrency: number, warm: () => boolean, maxWarmup: number, measured: number) {
   let next = 0
-  let mark: { calls: number, overloaded: number } | undefined
+  let total = maxWarmup + measured
+  let mark: { at: number, calls: number, overloaded: number } | undefined
   const statuses = new Map<number, number>()
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < total) {
-      if (next++ === warmup) mark = { calls: built.upstream.calls.length, overloaded: built.upstream.overloaded }
+      if (mark === undefined && (warm() || next === maxWarmup)) {
+        mark = { at: next, calls: built.upstream.calls.length, overloaded: built.upstream.overloaded }
+        total = next + measured
+      }
+      next++
+      const counted = mark !== undefined
       const res = await built.analyze({ text: `Adaptive text ${++sent}.`, parts: ['summary'] })
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
+      if (counted) statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
     }
   }))
   const calls = built.upstream.calls.length - mark!.calls
-  return { share: (built.upstream.overloaded - mark!.overloaded) / calls, calls, statuses }
+  return { share: (built.upstream.overloaded - mark!.overloaded) / calls, calls, statuses, warmedAt: mark!.at }
 }
 
 async function against (t: Test, adaptive: boolean, delayMs = 20) {
   const built = await build(t, { UPSTREAM_CONCURRENCY: 64, UPSTREAM_ADAPTIVE: adaptive, REQUEST_TIMEOUT_MS: 30_000, UPSTREAM_RETRY_BUDGET_RATIO: 1, CACHE: false })
   built.upstream.script('*', { kind: 'ok', delayMs, limit: K })
-  return { built, result: await drive(built, 1200, 96, 300) }
+  // Warm once the ceiling has come down from 64 to K. It falls at most once per call time, and a loaded
+  // machine stretches that: beside bench-smoke's load the descent outlasted a fixed 300-request warm-up,
+  // and its refusals (four in five calls at a ceiling of 44) read as 21-29 % of the measured calls.
+  const warm = adaptive ? () => built.app.upstream.limits.adaptive!.ceiling <= K : () => false
+  return { built, result: await drive(built, 96, warm, adaptive ? 1000 : 300, 900) }
 }
 
-t.test(`with the adaptive limit, the share of 429s stays under 5 % once warmed up (upstream limit K = ${K}, configured 64)`, async (t) => {
+t.test(`with the adaptive limit, the share of 429s stays under 5 % once the ceiling has come down to K (upstream limit K = ${K}, configured 64)`, async (t) => {
   const { built, result } = await against(t, true)
+  t.ok(result.warmedAt < 1000, `the ceiling came down to K within ${result.warmedAt} requests`)
   t.ok(result.share < 0.05, `${(result.share * 100).toFixed(1)} % of ${result.calls} calls were refused`)
   const ceiling = built.app.upstream.limits.adaptive!.ceiling
   t.ok(ceiling >= K / 2 && ceiling <= K + 2, `the ceiling settled near K (${ceiling})`)
   // A request whose three attempts all met a refusal fails; that must stay rare.
-  t.ok((result.statuses.get(200) ?? 0) >= 1188, `${result.statuses.get(200)} of 1200 requests were served`)
+  t.ok((result.statuses.get(200) ?? 0) >= 891, `${result.statuses.get(200)} of the 900 measured requests were served`)
 })
 
 t.test('without it, the upstream refuses a much larger share', async (t) => {
