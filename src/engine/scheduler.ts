@@ -169,7 +169,7 @@ export class Scheduler {
    * estimate and is not done), else 1. The cost model learns from completed tasks only, and a flood
    * is admitted before any of its tasks completes: in CI the other test file's processes took most
    * of the (niced) threads' cores, tasks ran ten times their estimate, and all 15 admitted texts
-   * timed out. The least overrun, not one task's, so one hostile text (a hundred times slower per
+   * timed out. The least overrun, not one task's, so one hostile text (28 times slower per
    * character than prose) beside an ordinary one moves nothing; two at once refuse large texts with
    * deadlines for as long as they run (under 2 s each). The small lane has its own thread, unniced.
    */
