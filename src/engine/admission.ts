@@ -18,26 +18,17 @@ export function deadlineOf (header: string | string[] | undefined): number | und
 export const HEADROOM = 0.7
 
 /**
- * `waitMs` is the backlog ahead of the request divided by its lane's threads, `ownMs` its own cost.
- * Retry-After is how long until enough of that backlog has drained for it to fit, or, for a text
- * that alone costs more than its deadline, until all of it has: waiting longer cannot help.
+ * `waitMs` is the backlog ahead of the request divided by its lane's threads, `ownMs` its own cost;
+ * the estimate may fill `share` of the deadline: HEADROOM on admission, all of it for work already
+ * admitted (Scheduler.shed drops a task only once it is expected to miss outright). Retry-After is
+ * how long until enough of that backlog has drained for it to fit, or, for a text that alone costs
+ * more than its deadline, until all of it has: waiting longer cannot help.
  */
-export function refusalOf (waitMs: number, ownMs: number, deadlineMs: number | undefined): Refusal | undefined {
+export function refusalOf (waitMs: number, ownMs: number, deadlineMs: number | undefined, share = HEADROOM): Refusal | undefined {
   const estimatedMs = waitMs + ownMs
-  if (deadlineMs === undefined || estimatedMs <= deadlineMs * HEADROOM) return undefined
-  const drainMs = Math.min(estimatedMs - deadlineMs * HEADROOM, waitMs)
+  if (deadlineMs === undefined || estimatedMs <= deadlineMs * share) return undefined
+  const drainMs = Math.min(estimatedMs - deadlineMs * share, waitMs)
   return { retryAfterS: Math.max(1, Math.ceil(drainMs / 1000)), estimatedMs: Math.ceil(estimatedMs), deadlineMs: Math.max(0, Math.floor(deadlineMs)) }
-}
-
-/**
- * For work already admitted (see Scheduler.shed): a refusal if, by the estimate now, it would be done
- * after its deadline (`leftMs` from now; Infinity for none). No headroom here: it was kept on
- * admission, and a task is only dropped once it is expected to miss outright.
- */
-export function lateness (waitMs: number, ownMs: number, leftMs: number): Refusal | undefined {
-  const estimatedMs = waitMs + ownMs
-  if (estimatedMs <= leftMs) return undefined
-  return { retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)), estimatedMs: Math.ceil(estimatedMs), deadlineMs: Math.max(0, Math.floor(leftMs)) }
 }
 
 /** A ticket already refused: no task is opened for it. */

@@ -3,7 +3,7 @@ import type { AnalysisKind } from './analyses/index.js'
 import { raise } from './cancel-flag.js'
 import type { CostModel } from './cost-model.js'
 import { endpointKinds } from './endpoints.js'
-import { lateness } from './admission.js'
+import { refusalOf } from './admission.js'
 import { AnalysisCancelledError, EngineOverloadedError } from './errors.js'
 import { Lane } from './lane.js'
 import type { EngineLogger } from './logger.js'
@@ -201,7 +201,7 @@ export class Scheduler {
       let aheadMs = this.#runningMs(lane, now, slowdown)
       for (const task of [...queue]) {
         const ownMs = task.estimateMs * slowdown
-        const refusal = lateness(aheadMs / workers, ownMs, task.deadlineAt - now)
+        const refusal = refusalOf(aheadMs / workers, ownMs, task.deadlineAt - now, 1)
         if (refusal === undefined) {
           aheadMs += ownMs
           continue
