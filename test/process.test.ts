@@ -64,7 +64,10 @@ t.test('SIGTERM under load: in-flight requests finish, new connections are refus
   server.child.kill('SIGTERM')
   await new Promise((resolve) => setTimeout(resolve, 100))
   const late = await request(`${server.url}/healthz`, { dispatcher: new Agent() }).then((r) => r.statusCode, (err: Error & { code?: string }) => err.code)
-  t.ok(late === 'ECONNREFUSED' || late === 503, `a new request after SIGTERM is refused (${late})`)
+  // Refused three ways, by how far the shutdown has got: 503 while the server still answers, reset
+  // when the kernel had queued the connection and the listener then closed (beside stress-ng, where
+  // the signal's handler ran late), ECONNREFUSED once nothing listens. Never served.
+  t.ok(late === 'ECONNREFUSED' || late === 'ECONNRESET' || late === 503, `a new request after SIGTERM is refused (${late})`)
   const results = await Promise.all(inFlight)
   t.same(results.map((r) => r.status), Array(40).fill(200), 'every accepted request completed')
   t.same(results.map((r) => r.body.summary), results.map((_, i) => `Request ${i}`))
