@@ -3,13 +3,13 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { body } from './lib/payload.js'
 import { num } from './lib/knobs.js'
 import { pickLoadgen, runLoad } from './lib/loadgen.js'
-import { cpuSeconds, freePort, killAll, memory, pinPlan, resetPeakRss, start, stop, waitReady } from './lib/proc.js'
+import { cpuSeconds, freePort, killAll, memory, pinPlan, resetPeakRss, serviceNodeFlags, start, stop, waitReady } from './lib/proc.js'
 import { checkTargets, defaultScenarios, scenario } from './lib/scenarios.js'
 import { printAll, printScenario, printSoak, summarise } from './lib/report.js'
 
@@ -43,7 +43,8 @@ const config = {
   serviceEntry: resolve(root, process.env.BENCH_SERVICE_ENTRY || 'dist/server.js'),
   floorEntry: resolve(root, process.env.BENCH_FLOOR_ENTRY || 'bench/floor.js'),
   out: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(benchDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
-  keepLogs: process.env.BENCH_KEEP_LOGS === '1'
+  keepLogs: process.env.BENCH_KEEP_LOGS === '1',
+  serviceNodeFlags: serviceNodeFlags()
 }
 if (config.reference !== undefined && !['floor', 'constant', 'local'].includes(config.reference)) throw new Error(`BENCH_REFERENCE: unknown target ${config.reference}; use floor, constant or local`)
 for (const t of config.targets) if (!['service', 'floor', 'constant', 'local'].includes(t)) throw new Error(`BENCH_TARGETS: unknown target ${t}; use service, floor, constant and/or local`)
@@ -121,9 +122,11 @@ async function startTarget (target, s, upstreamPort, extraEnv = {}) {
   const flags = config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}-${s.name}-${Date.now()}.cpuprofile`] : []
   // `local` is the service itself, without the scenario's Redis: the reference of the shared-limit scenario.
   const entry = target === 'service' || target === 'local' ? config.serviceEntry : target === 'floor' ? config.floorEntry : join(benchDir, 'constant.js')
+  // A service build (the floor too when BENCH_FLOOR_ENTRY points at one) runs with npm start's flags.
+  const nodeFlags = basename(entry) === 'server.js' ? config.serviceNodeFlags : []
   const proc = start({
     name: target,
-    argv: [process.execPath, ...flags, entry],
+    argv: [process.execPath, ...nodeFlags, ...flags, entry],
     cpus: config.pin?.target,
     logPath: join(workDir, `${target}-${s.name}.out`),
     env: {
@@ -374,6 +377,7 @@ const report = {
     pin: config.pin ?? null,
     loadgen: config.loadgen,
     profile: config.profile,
+    serviceNodeFlags: config.serviceNodeFlags,
     payloadBytes: Buffer.byteLength(body)
   },
   scenarios,

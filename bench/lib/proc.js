@@ -8,6 +8,18 @@ import { setTimeout as sleep } from 'node:timers/promises'
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const live = new Set()
 
+/**
+ * The Node flags `npm start` runs the service with (package.json's start script), so that the bench
+ * measures the service as users run it, and an A/B of two builds gives both the same flags.
+ * @returns {string[]}
+ */
+export function serviceNodeFlags () {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+  const run = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\.js\b/.exec(pkg.scripts?.start ?? '')
+  if (!run) throw new Error('package.json: scripts.start does not run `node [--flag…] dist/server.js`')
+  return run[1].split(/\s+/).filter(Boolean)
+}
+
 export const clockTicks = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
