@@ -91,8 +91,8 @@ export async function startAnalysis (request: FastifyRequest, body: AnalyzeBody,
     if (stray !== undefined) throw new ServiceError('VALIDATION_FAILED', `require names "${stray}", which is not in parts`)
   }
   const plan = analyzer.plan({ text: body.text, parts: body.parts, cache: cacheMode(request.headers['cache-control']) })
-  // A text whose every part the cache answers costs nothing.
-  const charged = await chargeQuota(request, plan.misses > 0 ? codePoints(plan.text) : 0)
+  // A text whose every part the cache answers costs nothing; without a quota, nothing is counted or awaited.
+  const charged = plan.misses > 0 && request.server.clients.quota !== undefined ? await chargeQuota(request, codePoints(plan.text)) : 0
   try {
     return { plan, run: analyzer.start(plan, scope, requestId, limiter), requestId, charged }
   } catch (err) {
