@@ -39,15 +39,15 @@ const config = {
   pin: pinPlan(process.env.BENCH_PIN || 'auto'),
   profile: process.env.BENCH_PROFILE === '1',
   fresh: process.env.BENCH_FRESH === '1',
-  reference: /** @type {'floor' | 'constant' | 'local' | undefined} */ (process.env.BENCH_REFERENCE || undefined),
+  reference: /** @type {'floor' | 'fastify' | 'constant' | 'local' | undefined} */ (process.env.BENCH_REFERENCE || undefined),
   serviceEntry: resolve(root, process.env.BENCH_SERVICE_ENTRY || 'dist/server.js'),
   floorEntry: resolve(root, process.env.BENCH_FLOOR_ENTRY || 'bench/floor.js'),
   out: process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(benchDir, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
   keepLogs: process.env.BENCH_KEEP_LOGS === '1',
   serviceNodeFlags: serviceNodeFlags()
 }
-if (config.reference !== undefined && !['floor', 'constant', 'local'].includes(config.reference)) throw new Error(`BENCH_REFERENCE: unknown target ${config.reference}; use floor, constant or local`)
-for (const t of config.targets) if (!['service', 'floor', 'constant', 'local'].includes(t)) throw new Error(`BENCH_TARGETS: unknown target ${t}; use service, floor, constant and/or local`)
+if (config.reference !== undefined && !['floor', 'fastify', 'constant', 'local'].includes(config.reference)) throw new Error(`BENCH_REFERENCE: unknown target ${config.reference}; use floor, fastify, constant or local`)
+for (const t of config.targets) if (!['service', 'floor', 'fastify', 'constant', 'local'].includes(t)) throw new Error(`BENCH_TARGETS: unknown target ${t}; use service, floor, fastify, constant and/or local`)
 
 /** @type {{ target: string, reason: string }[]} */
 const skipped = []
@@ -109,7 +109,7 @@ async function upstreamJson (port, path, method = 'GET') {
   return /** @type {Record<string, number>} */ (await res.json())
 }
 
-/** @typedef {'service' | 'floor' | 'constant' | 'local'} Target */
+/** @typedef {'service' | 'floor' | 'fastify' | 'constant' | 'local'} Target */
 
 /**
  * @param {Target} target
@@ -121,9 +121,12 @@ async function startTarget (target, s, upstreamPort, extraEnv = {}) {
   const port = await freePort()
   const flags = config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}-${s.name}-${Date.now()}.cpuprofile`] : []
   // `local` is the service itself, without the scenario's Redis: the reference of the shared-limit scenario.
-  const entry = target === 'service' || target === 'local' ? config.serviceEntry : target === 'floor' ? config.floorEntry : join(benchDir, 'constant.js')
-  // A service build (the floor too when BENCH_FLOOR_ENTRY points at one) runs with npm start's flags.
-  const nodeFlags = basename(entry) === 'server.js' ? config.serviceNodeFlags : []
+  const entry = target === 'service' || target === 'local'
+    ? config.serviceEntry
+    : target === 'floor' ? config.floorEntry : join(benchDir, target === 'fastify' ? 'fastify-floor.js' : 'constant.js')
+  // A service build (the floor too when BENCH_FLOOR_ENTRY points at one) runs with npm start's flags, and
+  // so does the Fastify floor, whose point is to differ from the service only in what the service adds.
+  const nodeFlags = basename(entry) === 'server.js' || target === 'fastify' ? config.serviceNodeFlags : []
   const proc = start({
     name: target,
     argv: [process.execPath, ...nodeFlags, ...flags, entry],

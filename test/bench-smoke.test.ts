@@ -109,3 +109,15 @@ t.test('BENCH_FRESH measures each round on new processes; BENCH_REFERENCE measur
   }
   t.equal(scenario.summary.constant, undefined, 'the constant route was not measured')
 })
+
+t.test('the Fastify floor runs the floor\'s job, as the reference of a scenario', async (t) => {
+  const out = join(t.testdir(), 'result.json')
+  const { code, output } = await runDriver(out, { BENCH_TARGETS: 'fastify', BENCH_REFERENCE: 'fastify' })
+  t.equal(code, 0, 'driver exits 0', { output })
+  const report = JSON.parse(readFileSync(out, 'utf8')) as Report
+  const s = report.scenarios[0]!.summary.fastify
+  t.ok(s !== undefined && s.requests! > 0, 'the Fastify floor answered requests')
+  t.equal(s?.errors, 0, 'without errors')
+  t.equal(s?.non2xx, 0, 'all 2xx')
+  t.ok(s!.upstreamMaxInFlight! > 0, 'through the fake upstream')
+})

@@ -10,7 +10,7 @@
  * @property {number} latencyMs fake upstream latency per endpoint
  * @property {number} warmupFactor times BENCH_WARMUP_S of unmeasured load before the rounds
  * @property {import('./loadgen.js').Bodies} bodies what each request sends
- * @property {'floor' | 'constant' | 'local'} reference what the service is measured against
+ * @property {'floor' | 'fastify' | 'constant' | 'local'} reference what the service is measured against
  * @property {Record<string, string>} [env] given to the service (and to a `local` reference)
  * @property {boolean} [redis] start a redis-server and give the service (not the reference) REDIS_URL
  */
