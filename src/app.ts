@@ -6,6 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fastifyEnv from '@fastify/env'
 import type { Dispatcher } from 'undici'
 import { checkConfig, configSchema, toConfigError } from './config.js'
+import { codePointLengths } from './code-points.js'
 import tracing from './plugins/tracing.js'
 import problems, { frameworkError } from './plugins/problems.js'
 import { clientError } from './client-error.js'
@@ -61,7 +62,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     // The embedded engine may take most of its own 30 s start timeout on a busy machine; a plugin
     // timeout below it would fail start-up with a vaguer message first.
     pluginTimeout: 45_000,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // minLength and maxLength count code points, as ajv's own do, without scanning every text (code-points.ts).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false }, plugins: [codePointLengths] },
     // Every body schema has additionalProperties: false, so a __proto__ or constructor key is refused
     // by validation, naming the field, and nothing merges request objects. secure-json-parse's scan of
     // every body for those keys would be a second check, paid on every request.

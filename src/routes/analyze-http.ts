@@ -11,6 +11,7 @@ import type { PartName, PartOutcome } from '../parts.js'
 import { TIMEOUT_HEADER } from '../upstream/client.js'
 import type { Limiter } from '../upstream/limiter.js'
 import { chargeQuota, refundQuota } from '../plugins/clients.js'
+import { codePoints } from '../code-points.js'
 import { isStream, JSON_TYPE, JSONL, NDJSON, negotiate, sendEvents, SSE } from './media.js'
 import type { StreamEvent } from './media.js'
 
@@ -142,22 +143,6 @@ export function outcomeLine (answer: Assembled, requestId: string): Record<strin
   }
   const { type, code, detail } = toProblem(answer.error, requestId)
   return { done: true, status: answer.error.status, partial: false, type, code, detail, requestId }
-}
-
-/** Characters as the text limit counts them: code points, a surrogate pair being one. */
-export function codePoints (text: string): number {
-  let pairs = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        pairs++
-        i++
-      }
-    }
-  }
-  return text.length - pairs
 }
 
 /** The request's deadline: the smaller of the body's timeoutMs and the header, each at most `maxMs`; `defaultMs` when neither is given. */

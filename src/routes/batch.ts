@@ -9,7 +9,8 @@ import { Cancelled, ServiceError, toProblem } from '../errors.js'
 import type { Problem } from '../errors.js'
 import { validationDetail } from '../plugins/validation-detail.js'
 import { analysisProblems, analyzeHeaders, batchAnswers, batchBody, batchItem, bodyLimitFor, problemFor } from '../schemas.js'
-import { codePoints, requestBudget, settleAnalysis, startAnalysis } from './analyze-http.js'
+import { requestBudget, settleAnalysis, startAnalysis } from './analyze-http.js'
+import { codePointLengths, codePoints } from '../code-points.js'
 import type { AnalyzeBody } from './analyze-http.js'
 import { isStream, JSON_TYPE, JSONL, NDJSON, negotiate, sendEvents, SSE } from './media.js'
 import type { StreamEvent } from './media.js'
@@ -44,7 +45,7 @@ export default async function batchRoute (app: FastifyInstance): Promise<void> {
   const { MAX_BATCH_ITEMS, MAX_BATCH_CHARS, MAX_BATCH_TIMEOUT_MS, MAX_TEXT_CHARS, REQUEST_TIMEOUT_MS } = app.config
   const body = batchBody(MAX_BATCH_ITEMS, MAX_TEXT_CHARS, MAX_BATCH_TIMEOUT_MS)
   // Ajv as the app's (no coercion, no removal): the envelope is checked before the handler, each item in it.
-  const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: false, strict: false })
+  const ajv = codePointLengths(new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: false, strict: false }))
   const checkItem = ajv.compile<BatchItem>(batchItem(MAX_TEXT_CHARS))
   const checkEnvelope = ajv.compile({ ...body, properties: { ...body.properties, items: { ...body.properties.items, items: {} } } })
   const checkHeaders = ajv.compile(analyzeHeaders(MAX_BATCH_TIMEOUT_MS))
