@@ -9,8 +9,8 @@ import type { Ajv, KeywordCxt } from 'ajv'
  * at the default limit of 50 000 characters; with these keywords, 0.11 and 0.09 µs (npm run
  * bench:validation, Node 20, the 2-vCPU VM of the README's figures). A string has at most as many code
  * points as UTF-16 units and at least half as many, so its length alone decides unless it is near a
- * limit; only then are code points counted. The keywords keep their names, limits and errors: the OpenAPI document,
- * the problem details and every client see no difference.
+ * limit; only then are code points counted. The keywords keep their names, limits and errors: the
+ * OpenAPI document, the problem details and every client see no difference.
  */
 
 /** Code points: a surrogate pair is one character, as the text limit and the quota count them. */
