@@ -8,8 +8,7 @@ export const ENDPOINTS = ['summarize', 'ner', 'most_common_phrases'] as const
 export type EndpointName = typeof ENDPOINTS[number]
 
 export type Behaviour =
-  /** `limit`: answer 429 (without Retry-After) while more than this many calls are in flight, this one included. */
-  | { kind: 'ok', delayMs?: number, body?: unknown, limit?: number }
+  | { kind: 'ok', delayMs?: number, body?: unknown }
   | { kind: 'status', status: number, body?: string, contentType?: string, headers?: Record<string, string>, delayMs?: number }
   | { kind: 'html', status?: number }
   | { kind: 'broken-json' }
@@ -39,8 +38,6 @@ export interface FakeUpstream {
   readonly calls: RecordedCall[]
   readonly inFlight: number
   readonly maxInFlight: number
-  /** Calls answered 429 because more than a behaviour's `limit` were in flight. */
-  readonly overloaded: number
   /** Restarts the in-flight high-water mark from what is in flight now. */
   resetMax (): void
   /** Timers the fake itself has pending (delayed answers, trickled bodies). */
@@ -69,7 +66,6 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
   const timers = new Set<NodeJS.Timeout>()
   let inFlight = 0
   let maxInFlight = 0
-  let overloaded = 0
 
   const later = (ms: number, fn: () => void): void => {
     const t = setTimeout(() => { timers.delete(t); fn() }, ms)
@@ -93,11 +89,6 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
       res.on('close', settle)
       const queue = scripts.get(endpoint) ?? []
       const behaviour = (queue.length > 1 ? queue.shift() : queue[0]) ?? { kind: 'ok' }
-      if (behaviour.kind === 'ok' && behaviour.limit !== undefined && inFlight > behaviour.limit) {
-        overloaded++
-        json(res, 429, { error: 'too many calls in flight' })
-        return
-      }
       act(behaviour, endpoint, req, res, body, later)
     })
   })
@@ -127,7 +118,6 @@ export async function startFakeUpstream (opts: { port?: number, keepAliveTimeout
     calls,
     get inFlight () { return inFlight },
     get maxInFlight () { return maxInFlight },
-    get overloaded () { return overloaded },
     resetMax () { maxInFlight = inFlight },
     get pendingTimers () { return timers.size },
     script (endpoint, ...behaviours) {
