@@ -24,6 +24,7 @@ export class WorkerPool {
   readonly #size: number
   readonly #options: WorkerPoolOptions
   readonly #log: EngineLogger
+  readonly #filename: string
   // Thread ids. Piscina reports a replacement thread once it has loaded worker.ts, but the first
   // threads at once, as it creates them: those count when their warm() task answers.
   readonly #ready = new Set<number>()
@@ -33,10 +34,15 @@ export class WorkerPool {
   #destroyed = false
   #loaded = false
 
-  constructor (threads: number, opts: WorkerPoolOptions, log: EngineLogger) {
+  /**
+   * `filename`: the threads' script, worker.ts's exports by default; a test gives one whose task
+   * ignores its cancellation, which no real text can do, to reach the backstop (see Scheduler.cancel).
+   */
+  constructor (threads: number, opts: WorkerPoolOptions, log: EngineLogger, filename = WORKER) {
     this.#size = threads
     this.#options = opts
     this.#log = log
+    this.#filename = filename
   }
 
   /** Threads ready for a task, busy or not. */
@@ -98,7 +104,7 @@ export class WorkerPool {
 
   #start (): Piscina<AnalysisTask, AnalysisOutcome> {
     const piscina = new Piscina<AnalysisTask, AnalysisOutcome>({
-      filename: WORKER, minThreads: this.#size, maxThreads: this.#size, idleTimeout: Infinity, workerData: this.#options
+      filename: this.#filename, minThreads: this.#size, maxThreads: this.#size, idleTimeout: Infinity, workerData: this.#options
     })
     const first = new Set(piscina.threads.map((thread) => thread.threadId))
     piscina.on('workerCreate', (worker: { id: number }) => {

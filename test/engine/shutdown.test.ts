@@ -1,9 +1,15 @@
 // Closing the engine: every worker thread ends, what was queued or running is cancelled, nothing is left behind.
 import { readdirSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { CostModel } from '../../src/engine/cost-model.js'
 import { AnalysisCancelledError } from '../../src/engine/errors.js'
+import { silentLogger } from '../../src/engine/logger.js'
+import { BACKSTOP_MS, Scheduler } from '../../src/engine/scheduler.js'
+import { Task } from '../../src/engine/task.js'
 import { TextEngine } from '../../src/engine/text-engine.js'
+import { WorkerPool } from '../../src/engine/worker-pool.js'
 import { prose, waitFor } from '../helpers/engine.js'
 
 /** The process's OS threads: each worker thread is one (with its loader's under tap). Linux. */
@@ -37,21 +43,35 @@ t.test('close() cancels queued and running analyses, ends every worker thread an
   t.same(handles(), baseHandles, 'no timer, port or handle left')
 })
 
-t.test('close() right after the backstop terminated a thread still leaves no thread behind', async (t) => {
+t.test('a task deaf to its cancellation: the backstop terminates its thread, and destroying the pools right after leaves no thread, not even a replacement', async (t) => {
+  // Every real analysis reaches a checkpoint within a few ms and stops by itself, so the backstop
+  // needs a thread that never does; the scheduler, the pools and their threads are the engine's own.
   const baseThreads = threads()
-  const engine = TextEngine.start({ workers: 1 })
-  const running = engine.submit(prose(49_000, 4), 'ner')
-  const outcome = running.result.then(() => 'answered', (err: Error) => err)
-  await waitFor('the text to run', () => engine.stats().lanes.large.running === 1, 120_000)
-  // Past the reading of the text, into the entities: today they reach no checkpoint for a while,
-  // so the backstop terminates the thread; once they do, the task stops by itself. Either way,
-  // close() comes right after.
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  running.leave()
-  await waitFor('the task to stop', () => engine.stats().busy === 0)
-  t.comment(`${engine.stats().terminated} thread terminated`)
-  await engine.close()
-  t.type(await outcome, AnalysisCancelledError)
+  const stuck = fileURLToPath(new URL('./fixtures/stuck-worker.mjs', import.meta.url))
+  const pools = {
+    small: new WorkerPool(1, { nice: 0, calibrate: false }, silentLogger, stuck),
+    large: new WorkerPool(1, { nice: 0, calibrate: false }, silentLogger, stuck)
+  }
+  // a thread still loading when destroyed rejects its warm-up, which TextEngine ignores once closed
+  const startLarge = (): void => { pools.large.warm().catch(() => {}) }
+  const scheduler = new Scheduler({ pools, cost: new CostModel(), maxPhrases: undefined, log: silentLogger, startLarge })
+  await pools.small.warm()
+  const task: Task = new Task('Grace Hopper joined the Navy in 1943.', { abandoned: () => scheduler.cancel(task), settled: () => {} })
+  scheduler.add(task)
+  const ticket = task.join('ner', Infinity)
+  task.seal()
+  scheduler.pump()
+  await waitFor('the task to run', () => scheduler.busy === 1)
+  const leftAt = performance.now()
+  ticket.leave()
+  await t.rejects(ticket.result, AnalysisCancelledError, 'its caller is answered at once')
+  await waitFor('the backstop', () => scheduler.busy === 0)
+  t.equal(scheduler.counts.terminated, 1, 'its thread was terminated')
+  t.ok(performance.now() - leftAt >= BACKSTOP_MS - 1, 'not before the backstop\'s time')
+  t.equal(scheduler.counts.cancelled, 1, 'counted as cancelled, not failed')
+  // as TextEngine.close(): piscina starts a replacement when the terminated thread exits
+  scheduler.close()
+  await Promise.all([pools.small.destroy(), pools.large.destroy()])
   await waitFor('the worker threads to end', () => threads() <= baseThreads, 10_000).catch(() => {})
   t.equal(threads(), baseThreads, 'no worker thread left, not even a replacement')
 })
