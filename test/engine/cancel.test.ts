@@ -18,7 +18,9 @@ const { url, agent } = await startEngine(t, { workers: 2 })
 
 t.test('a task still waiting for a thread is dropped without running when its request goes away', async (t) => {
   const before = await stats(agent, url)
-  const busy = Array.from({ length: 2 }, (_, i) => post(agent, `${url}/ner`, prose(49_000, i + 1)))
+  // Long enough to be still running while the third is queued and dropped, whatever the machine:
+  // entities on 49 000 characters take 60-180 ms here, about the time this step itself takes.
+  const busy = Array.from({ length: 2 }, (_, i) => post(agent, `${url}/ner`, prose(300_000, i + 1)))
   await waitFor('both large threads to be busy', async () => (await stats(agent, url)).lanes.large.running === 2)
   const abort = new AbortController()
   const queued = settled(post(agent, `${url}/ner`, prose(49_000, 3), { signal: abort.signal }))
@@ -35,7 +37,8 @@ t.test('a task still waiting for a thread is dropped without running when its re
 t.test('aborting the requests for ten large texts cancels all ten tasks, frees the threads, and a small text is answered at once', async (t) => {
   const before = await stats(agent, url)
   const abort = new AbortController()
-  const large = Array.from({ length: 10 }, (_, i) => settled(post(agent, `${url}/ner`, prose(49_000, i + 1), { signal: abort.signal })))
+  // Long enough that the two running ones are still running at the abort (see above).
+  const large = Array.from({ length: 10 }, (_, i) => settled(post(agent, `${url}/ner`, prose(300_000, i + 1), { signal: abort.signal })))
   await waitFor('both large threads to be busy', async () => (await stats(agent, url)).lanes.large.running === 2)
   const abortedAt = performance.now()
   abort.abort()
