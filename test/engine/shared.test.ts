@@ -6,9 +6,12 @@ import { post, prose, settled, startEngine, stats, waitFor } from '../helpers/en
 const { url, agent } = await startEngine(t, { workers: 1 })
 const KINDS = ['summarize', 'ner', 'most_common_phrases'] as const
 
-/** A large text on the one large thread, so the next large task waits in the queue; `done` when answered. */
+/**
+ * A large text on the one large thread, so the next large task waits in the queue; `done` when
+ * answered. Long enough to hold the thread through the test's next steps whatever the machine.
+ */
 async function occupy (variant: number): Promise<{ done: Promise<unknown> }> {
-  const done = post(agent, `${url}/ner`, prose(49_000, variant))
+  const done = post(agent, `${url}/ner`, prose(300_000, variant))
   await waitFor('the large thread to be busy', async () => (await stats(agent, url)).lanes.large.running === 1)
   return { done }
 }
