@@ -14,10 +14,11 @@ const MIN_SAMPLE_CHARS = 1_000
 
 /**
  * cost(chars, kinds) = chars × msPerChar × weight(kinds). msPerChar is for all three kinds; a kind's
- * weight is its share of that, measured at warm-up (entities cost nearly twice a summary on prose today, so a caller
- * asking for a summary alone must not be priced, and refused, as if it asked for everything). A
- * task's reading of the text is paid once whatever its kinds, so it is in every weight. Until the
- * first large-text thread has warmed up there is no figure: estimates are 0 and `measured` is false.
+ * weight is its share of that, measured at warm-up (entities cost nearly twice a summary on prose
+ * today, so a caller asking for a summary alone must not be priced, and refused, as if it asked for
+ * everything). A task's reading of the text is paid once whatever its kinds, so it is in every
+ * weight. Until the first large-text thread has warmed up there is no figure: estimates are 0 and
+ * `measured` is false.
  */
 export class CostModel {
   #warmUpMsPerChar: number | undefined
