@@ -118,6 +118,36 @@ t.test('estimates no wait until measured, then waves of the limit times the hold
   t.ok(Math.abs(sem.estimateWaitMs(6)! - 2 * hold) < 1e-9, 'four queued calls are two waves')
 })
 
+t.test('lowered below the permits in use, it grants nothing until enough come back; raised, it grants waiters at once', async (t) => {
+  const sem = new Semaphore(4)
+  const me = caller(t)
+  const held = [sem.tryAcquire()!, sem.tryAcquire()!, sem.tryAcquire()!, sem.tryAcquire()!]
+  sem.resize(2)
+  t.same(sem.stats(), { inUse: 4, limit: 2, waiting: 0, queueLimit: Infinity })
+  t.equal(sem.tryAcquire(), undefined, 'no permit while 4 are in use under a limit of 2')
+  let granted = 0
+  const waiting = [sem.acquire(me), sem.acquire(me)].map((p) => p.then((permit) => { granted++; return permit }))
+  await tick()
+  t.equal(granted, 0, 'both callers wait')
+  held[0]!.release()
+  held[1]!.release()
+  await tick()
+  t.equal(granted, 0, 'two permits back only pay off what the lower limit owed')
+  t.equal(sem.stats().inUse, 2)
+  held[2]!.release()
+  await tick()
+  t.equal(granted, 1, 'the third permit back goes to the first waiter')
+  t.equal(sem.stats().inUse, 2)
+  sem.resize(3)
+  await tick()
+  t.equal(granted, 2, 'raising the limit grants the next waiter at once')
+  t.same(sem.stats(), { inUse: 3, limit: 3, waiting: 0, queueLimit: Infinity })
+  t.equal(sem.tryAcquire(), undefined)
+  held[3]!.release()
+  for (const p of await Promise.all(waiting)) p.release()
+  t.same(sem.stats(), { inUse: 0, limit: 3, waiting: 0, queueLimit: Infinity })
+})
+
 t.test('rejects a limit that is not a positive integer', async (t) => {
   t.throws(() => new Semaphore(0), RangeError)
   t.throws(() => new Semaphore(1.5), RangeError)

@@ -63,13 +63,14 @@ export class Semaphore implements Limiter {
   /** Calls ahead drain `limit` at a time, each wave lasting about one hold time. */
   estimateWaitMs (calls: number): number | undefined {
     if (this.#holdSamples < MIN_SAMPLES) return undefined
-    const free = this.#waiting > 0 ? 0 : this.#available
+    const free = this.#waiting > 0 ? 0 : Math.max(0, this.#available)
     const queued = this.#waiting + Math.max(0, calls - free)
     return queued === 0 ? 0 : Math.ceil(queued / this.limit) * this.#holdMs
   }
 
   tryAcquire (): Permit | undefined {
-    if (this.#available === 0 || this.#waiting > 0) return undefined
+    // Below zero after a resize under the permits in use: what comes back pays that off first.
+    if (this.#available <= 0 || this.#waiting > 0) return undefined
     this.#available--
     return new LocalPermit(this)
   }
