@@ -1,5 +1,6 @@
 // POST /analyze/batch: items answered as they complete, bad items alone, a fair share of permits, backpressure and cancellation.
 import t from 'tap'
+import type { Test } from 'tap'
 import { request } from 'undici'
 import { build } from './helpers/build.js'
 import type { Built } from './helpers/build.js'
@@ -132,6 +133,20 @@ t.test('a batch holds at most its share of permits; an interactive request sent 
   t.ok(built.upstream.maxInFlight <= 7, `the upstream never saw more than the batch's 4 and the interactive 3 (${built.upstream.maxInFlight})`)
 })
 
+/** Once the client has left: the calls in flight end, the share has every permit back, and no item starts. */
+async function assertLeftCleanly (t: Test, built: Built, leaks: ReturnType<typeof watchLeaks>, items: number): Promise<void> {
+  for (let i = 0; i < 200 && (built.upstream.inFlight > 0 || built.app.batchLimiter.stats().inUse > 0); i++) await sleep(10)
+  t.equal(built.upstream.inFlight, 0, 'the upstream saw the batch\'s calls cancelled')
+  t.equal(built.app.batchLimiter.stats().inUse, 0, 'the batch share has every permit back')
+  t.equal(built.app.batchLimiter.stats().waiting, 0, 'and nobody waits on it')
+  const calls = built.upstream.calls.length
+  await sleep(400)
+  t.equal(built.upstream.calls.length, calls, 'no item starts after the client left')
+  t.ok(calls < items * 3, `${calls} of the ${items * 3} calls were made`)
+  t.same(built.upstream.calls.filter((c) => c.headers['request-timeout-ms'] === '0').length, 0, 'no call was sent with no time left')
+  await leaks.assertClean(t, built)
+}
+
 t.test('a client that leaves a batch cancels the rest and frees its permits', async (t) => {
   const leaks = watchLeaks(t)
   const built = await build(t, { UPSTREAM_CONCURRENCY: 8, UPSTREAM_ADAPTIVE: false })
@@ -144,15 +159,21 @@ t.test('a client that leaves a batch cancels the rest and frees its permits', as
   })
   t.ok(built.app.batchLimiter.stats().inUse > 0, 'the batch holds permits')
   controller.abort()
-  for (let i = 0; i < 200 && (built.upstream.inFlight > 0 || built.app.batchLimiter.stats().inUse > 0); i++) await sleep(10)
-  t.equal(built.upstream.inFlight, 0, 'the upstream saw the batch\'s calls cancelled')
-  t.equal(built.app.batchLimiter.stats().inUse, 0, 'the batch share has every permit back')
-  t.equal(built.app.batchLimiter.stats().waiting, 0, 'and nobody waits on it')
-  const calls = built.upstream.calls.length
-  await sleep(400)
-  t.equal(built.upstream.calls.length, calls, 'no item starts after the client left')
-  t.ok(calls < 300, `${calls} of the 300 calls were made`)
-  await leaks.assertClean(t, built)
+  await assertLeftCleanly(t, built, leaks, 100)
+})
+
+t.test('a client that leaves a JSON batch, answered only once every item is done, starts no item after it left', async (t) => {
+  const leaks = watchLeaks(t)
+  const built = await build(t, { UPSTREAM_CONCURRENCY: 8, UPSTREAM_ADAPTIVE: false })
+  built.upstream.script('*', { kind: 'ok', delayMs: 200 })
+  const controller = new AbortController()
+  const answered = batch(built, { items: Array.from({ length: 60 }, () => ({ text: text() })) }, { accept: 'application/json' }, controller.signal)
+    .then(() => 'answered', () => 'aborted')
+  for (let i = 0; i < 500 && built.upstream.inFlight === 0; i++) await sleep(10)
+  t.ok(built.app.batchLimiter.stats().inUse > 0, 'the batch holds permits')
+  controller.abort()
+  t.equal(await answered, 'aborted')
+  await assertLeftCleanly(t, built, leaks, 60)
 })
 
 t.test('a reader that stops reading stops the work; reading again finishes the batch', async (t) => {

@@ -55,8 +55,10 @@ export class Flight implements Cancellation, Limiter, Permit {
   join (scope: Scope, joined: boolean): Promise<WaiterResult> {
     return new Promise((resolve, reject) => {
       const waiter = new Waiter(this, scope, joined, resolve, reject)
-      if (scope.reason !== undefined) return waiter.cancelled(scope.reason)
       this.#waiters.add(waiter)
+      // Already cancelled (a batch item started after its client left): it leaves at once, and a flight
+      // it started is cancelled before it calls anyone.
+      if (scope.reason !== undefined) return waiter.cancelled(scope.reason)
       scope.addListener(waiter)
     })
   }

@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv'
 import { inCompletionOrder } from '../analyze/batch.js'
 import type { Analysis } from '../analyze/assemble.js'
 import { Scope } from '../analyze/scope.js'
-import { Cancelled, ServiceError, toProblem } from '../errors.js'
+import { Cancelled, ServiceError, cancelledPart, toProblem } from '../errors.js'
 import type { Problem } from '../errors.js'
 import { validationDetail } from '../plugins/validation-detail.js'
 import { analysisProblems, analyzeHeaders, batchAnswers, batchBody, batchItem, bodyLimitFor, problemFor } from '../schemas.js'
@@ -98,6 +98,9 @@ export default async function batchRoute (app: FastifyInstance): Promise<void> {
       const id = idOf(item)
       const requestId = `${request.id}:${index}`
       if (!checkItem(item)) return problemLine(id, index, new ServiceError('VALIDATION_FAILED', validationDetail(checkItem.errors ?? [], `items[${index}]`)), requestId)
+      // The client left or the service is stopping: the items not yet started are neither charged nor started.
+      const gone = scope.reason
+      if (gone !== undefined) return problemLine(id, index, new ServiceError(cancelledPart(gone, 'waiting').code, gone.message), requestId)
       const itemScope = new Scope(budgetMs, { parent: scope })
       try {
         const started = await startAnalysis(request, item, itemScope, requestId, app.batchLimiter)

@@ -84,6 +84,20 @@ t.test('cancelling the scope ends every running part with its own code', async (
   t.equal(c.limiter.stats().inUse, 0)
 })
 
+t.test('a scope already cancelled when the analysis starts (a batch whose client left) makes no upstream call', async (t) => {
+  const c = await core(t)
+  const s = scope(t)
+  s.cancel(new Cancelled('client-closed', 'gone'))
+  const outcomes = await c.analyzer.start({ text: TEXT }, s, 'r').all()
+  t.same(outcomes.map((o) => o.ok ? 'ok' : o.failure.code), ['CLIENT_CLOSED', 'CLIENT_CLOSED', 'CLIENT_CLOSED'])
+  t.same(outcomes.map((o) => o.attempts), [0, 0, 0])
+  // Anything started would have been called by now: the calls are answered at once.
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal(c.upstream.calls.length, 0, 'the upstream saw no call')
+  t.equal(c.analyzer.fetcher.inFlight, 0, 'no flight is left behind')
+  t.equal(c.limiter.stats().inUse, 0)
+})
+
 t.test('all() gives every outcome in completion order, or the first rejection (a bug surfaces as a 500)', async (t) => {
   const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms, value))
   const outcome = (part: PartName): PartOutcome => ({ part, ok: true, value: part, durationMs: 0, attempts: 1, cache: undefined } as PartOutcome)
