@@ -98,7 +98,8 @@ t.test('a malformed batch is one problem document: not an array 400, too many it
 
 t.test('each item has the request deadline from its own start; Request-Timeout-Ms may raise it for a batch', async (t) => {
   const built = await build(t, { REQUEST_TIMEOUT_MS: 300 })
-  built.upstream.script('*', { kind: 'ok', delayMs: 600 })
+  // Slower than REQUEST_TIMEOUT_MS + 1 s: the Agent's own stall backstop must not cut a batch's longer deadline.
+  built.upstream.script('*', { kind: 'ok', delayMs: 1600 })
   let res = await batch(built, { items: [{ text: text(), parts: ['summary'] }] })
   t.match(lines(await res.body.text())[0], { status: 504, problem: { code: 'UPSTREAM_TIMEOUT' } })
   res = await batch(built, { items: [{ text: text(), parts: ['summary'] }, { text: text(), parts: ['summary'] }] }, { 'request-timeout-ms': '5000' })

@@ -52,8 +52,9 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
     const agent = createAgent({
       connections: concurrency,
       connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
-      // Past the longest deadline, so it only ever catches a call that its request failed to cancel.
-      stallTimeoutMs: config.REQUEST_TIMEOUT_MS + 1000,
+      // Past the longest deadline (a batch's items may have up to MAX_BATCH_TIMEOUT_MS), so it only ever
+      // catches a call that its request failed to cancel.
+      stallTimeoutMs: Math.max(config.REQUEST_TIMEOUT_MS, config.MAX_BATCH_TIMEOUT_MS) + 1000,
       maxResponseBytes: config.UPSTREAM_MAX_RESPONSE_BYTES,
     })
     app.addHook('onClose', async () => { await agent.close() })
