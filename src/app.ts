@@ -86,9 +86,10 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   // First, so the request span wraps everything else (and nothing is loaded unless tracing is on).
   await app.register(tracing)
   await app.register(securityHeaders)
+  // Before any route (the docs' own included), so that each is known for 404 against 405.
+  await app.register(problems)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
-  await app.register(problems)
   await app.register(bodyEncoding)
   await app.register(clientClosed)
   await app.register(corsPlugin)

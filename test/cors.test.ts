@@ -41,6 +41,20 @@ t.test('an origin that is not listed gets no CORS grant', async (t) => {
   t.equal(res.headers['timing-allow-origin'], undefined)
 })
 
+t.test('with CORS on, an unknown path is still a 404 and a wrong method a 405: the preflight route makes no path exist', async (t) => {
+  const { app } = await build(t, { CORS_ORIGINS: PAGE })
+  for (const method of ['GET', 'POST'] as const) {
+    const res = await app.inject({ method, url: '/nonexistent' })
+    t.equal(res.statusCode, 404, `${method} /nonexistent`)
+    t.equal(res.json().code, 'NOT_FOUND')
+  }
+  const wrong = await app.inject({ method: 'GET', url: '/analyze' })
+  t.equal(wrong.statusCode, 405)
+  t.equal(wrong.headers.allow, 'POST')
+  const preflight = await app.inject({ method: 'OPTIONS', url: '/analyze', headers: { origin: PAGE, 'access-control-request-method': 'POST' } })
+  t.equal(preflight.statusCode, 204, 'and the preflight still passes')
+})
+
 t.test('an invalid CORS_ORIGINS stops start-up with its name', async (t) => {
   const { buildApp } = await import('../src/app.js')
   await t.rejects(buildApp({ env: { CORS_ORIGINS: 'app.example.com' } }), { name: 'ConfigError', message: /CORS_ORIGINS must match pattern/ })

@@ -135,6 +135,9 @@ export default fp(async function problems (app: FastifyInstance) {
   // find-my-way reads useSemicolonDelimiter, though its types leave it out.
   const shadow = FindMyWay({ caseSensitive, ignoreTrailingSlash, ignoreDuplicateSlashes, maxParamLength, ...{ useSemicolonDelimiter } })
   app.addHook('onRoute', (route) => {
+    // A catch-all (@fastify/cors's preflight route, OPTIONS *) answers every path: it says nothing of
+    // which paths exist, and would turn every unknown path's 404 into a 405.
+    if (route.url === '*' || route.url === '/*') return
     for (const method of [route.method].flat()) {
       if (METHODS.includes(method as HTTPMethod) && !shadow.hasRoute(method as HTTPMethod, route.url)) shadow.on(method as HTTPMethod, route.url, noop, { url: route.url })
     }
