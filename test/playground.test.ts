@@ -25,6 +25,11 @@ t.test('serves the page, its script and its stylesheet with their types, revalid
     t.equal(again.body, '')
     const stale = await app.inject({ url: path, headers: { 'if-none-match': '"old"' } })
     t.equal(stale.statusCode, 200, `${path}: another ETag gets the file`)
+    // As caches and proxies send it (RFC 9110 13.1.2): weak, in a list, or any.
+    for (const given of [`W/${res.headers.etag as string}`, `"old", ${res.headers.etag as string}`, '*']) {
+      const cached = await app.inject({ url: path, headers: { 'if-none-match': given } })
+      t.equal(cached.statusCode, 304, `${path}: If-None-Match: ${given} is a match`)
+    }
   }
 })
 

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fresh from 'fresh'
 
 /**
  * The page's own policy: its script, its stylesheet and its calls to this service, nothing else (no
@@ -36,7 +37,8 @@ function load (name: string, type: string): Asset {
  */
 function send (request: FastifyRequest, reply: FastifyReply, asset: Asset): FastifyReply {
   reply.header('cache-control', 'no-cache').header('etag', asset.etag)
-  if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send()
+  // If-None-Match as RFC 9110 reads it (a list, weak comparison, *), through jshttp's fresh.
+  if (fresh(request.headers, { etag: asset.etag })) return reply.code(304).send()
   return reply.type(asset.type).send(asset.body)
 }
 
