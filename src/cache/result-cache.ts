@@ -26,7 +26,7 @@ export interface ResultCacheOptions {
   staleIfErrorMs: number
   /** Memory tier bound, in bytes (an estimate of each value's size in memory). */
   maxBytes: number
-  /** Larger values are not stored, in either tier. */
+  /** Values whose JSON (UTF-8) is larger are not stored, in either tier. */
   maxEntryBytes: number
   shared?: SharedTier | undefined
   now?: () => number
@@ -54,8 +54,8 @@ export class ResultCache {
   #ttlMs: number
   #keepMs: number
   #maxEntryBytes: number
-  /** The most one entry may take in memory (larger ones the LRU would drop). */
-  #maxHeldBytes: number
+  /** The most one entry may take in memory with its parsed value kept beside its JSON. */
+  #maxParsedBytes: number
   #now: () => number
 
   constructor (opts: ResultCacheOptions) {
@@ -64,10 +64,11 @@ export class ResultCache {
     this.#keepMs = opts.ttlMs + opts.staleIfErrorMs
     this.#maxEntryBytes = opts.maxEntryBytes
     this.#now = opts.now ?? Date.now
-    this.#maxHeldBytes = Math.min(opts.maxBytes, opts.maxEntryBytes)
+    this.#maxParsedBytes = Math.min(opts.maxBytes, opts.maxEntryBytes)
     this.#memory = new LRUCache({
       maxSize: opts.maxBytes,
-      maxEntrySize: this.#maxHeldBytes,
+      // Room for any value within maxEntryBytes, as its JSON (two bytes a character at most).
+      maxEntrySize: Math.min(opts.maxBytes, 64 + 2 * opts.maxEntryBytes),
       sizeCalculation: heldBytes,
       // Entries leave memory once past their stale window; freshness is judged on storedAt.
       ttl: this.#keepMs,
@@ -86,7 +87,7 @@ export class ResultCache {
     if (held.value !== undefined) return this.#judge({ value: held.value, storedAt: held.storedAt })
     const value = JSON.parse(held.json) as unknown
     const size = heldBytes({ ...held, value })
-    if (size <= this.#maxHeldBytes) {
+    if (size <= this.#maxParsedBytes) {
       held.value = value
       // The same entry at its new size; its TTL runs on from when it was stored.
       this.#memory.set(key, held, { size, noUpdateTTL: true })
@@ -102,7 +103,7 @@ export class ResultCache {
     return found
   }
 
-  /** Stores a success in both tiers, unless it is too large. */
+  /** Stores a success in both tiers, unless its JSON is larger than maxEntryBytes. */
   store (key: string, value: unknown): void {
     const entry = { value, storedAt: this.#now() }
     if (!this.#remember(key, entry)) return
@@ -111,7 +112,8 @@ export class ResultCache {
 
   #remember (key: string, entry: CachedEntry): boolean {
     const held: Held = { json: JSON.stringify(entry.value), storedAt: entry.storedAt }
-    if (heldBytes(held) > this.#maxEntryBytes) return false
+    // The documented bound is the value's own size (its JSON, as Redis keeps it), not the memory estimate.
+    if (Buffer.byteLength(held.json) > this.#maxEntryBytes) return false
     this.#memory.set(key, held)
     return true
   }
