@@ -3,6 +3,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { Cancelled, PartFailure } from '../src/errors.js'
 import { MIN_SAMPLES, Semaphore } from '../src/upstream/semaphore.js'
+import { LimiterShare } from '../src/upstream/share.js'
 import { Scope } from '../src/analyze/scope.js'
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
@@ -146,6 +147,25 @@ t.test('lowered below the permits in use, it grants nothing until enough come ba
   held[3]!.release()
   for (const p of await Promise.all(waiting)) p.release()
   t.same(sem.stats(), { inUse: 0, limit: 3, waiting: 0, queueLimit: Infinity })
+})
+
+t.test('a share counts in use only the permits it holds, not a caller with a slot still waiting for the inner limiter', async (t) => {
+  const inner = new Semaphore(1)
+  const share = new LimiterShare(inner, 2)
+  const me = caller(t)
+  const other = inner.tryAcquire()!
+  let granted = false
+  const waiting = share.acquire(me).then((p) => { granted = true; return p })
+  await tick()
+  t.equal(granted, false)
+  t.same(share.stats(), { inUse: 0, limit: 1, waiting: 1, queueLimit: Infinity }, 'a slot taken, no call in flight')
+  other.release()
+  const permit = await waiting
+  t.equal(share.stats().inUse, 1)
+  permit.release()
+  permit.release()
+  t.same(share.stats(), { inUse: 0, limit: 1, waiting: 0, queueLimit: Infinity })
+  t.equal(inner.stats().inUse, 0)
 })
 
 t.test('rejects a limit that is not a positive integer', async (t) => {

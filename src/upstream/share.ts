@@ -11,6 +11,8 @@ import { Semaphore } from './semaphore.js'
 export class LimiterShare implements Limiter {
   readonly inner: Limiter
   protected readonly slots: Semaphore
+  /** Permits of the share held now: a slot and the inner permit both (a slot alone may still wait). */
+  #held = 0
 
   constructor (inner: Limiter, slots: number) {
     this.inner = inner
@@ -24,7 +26,7 @@ export class LimiterShare implements Limiter {
 
   stats (): LimiterStats {
     const inner = this.inner.stats()
-    return { inUse: this.slots.stats().inUse, limit: Math.min(inner.limit, this.slots.limit), waiting: inner.waiting + this.slots.stats().waiting, queueLimit: inner.queueLimit }
+    return { inUse: this.#held, limit: Math.min(inner.limit, this.slots.limit), waiting: inner.waiting + this.slots.stats().waiting, queueLimit: inner.queueLimit }
   }
 
   /** Callers queue for a slot first, then for the inner limiter: the longer wait of the two. */
@@ -58,6 +60,11 @@ export class LimiterShare implements Limiter {
   /** A call under the share ended, after `heldMs`; subclasses learn from it. */
   settled (_outcome: PermitOutcome | undefined, _heldMs: number): void {}
 
+  /** Counts a permit of the share granted (+1) or given back (-1). */
+  countHeld (delta: 1 | -1): void {
+    this.#held += delta
+  }
+
   /** performance.now(), or a test's clock. */
   now (): number {
     return performance.now()
@@ -75,12 +82,14 @@ class SharePermit implements Permit {
     this.#slot = slot
     this.#permit = permit
     this.#grantedAt = owner.now()
+    owner.countHeld(1)
   }
 
   release (outcome?: PermitOutcome): void {
     const owner = this.#owner
     if (owner === undefined) return
     this.#owner = undefined
+    owner.countHeld(-1)
     this.#permit.release(outcome)
     owner.settled(outcome, owner.now() - this.#grantedAt)
     this.#slot.release()
