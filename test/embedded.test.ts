@@ -52,6 +52,17 @@ t.test('other requests answer in milliseconds while the engine analyses 50 000 c
   t.ok(worst < analysisMs / 3, `worst health-check latency ${worst.toFixed(1)} ms, during a ${Math.round(analysisMs)} ms analysis`)
 })
 
+t.test('a text within a raised MAX_TEXT_CHARS reaches the engine, however large its JSON', async (t) => {
+  const { url, client } = await zeroConfig(t, { MAX_TEXT_CHARS: 300_000 })
+  // 290 400 characters, about 1.08 MB of JSON: over the engine's own 1 MiB default. Short sentences,
+  // so that the summary is short too.
+  const text = `A ${'😀'.repeat(40)}. `.repeat(6_600)
+  t.ok(Buffer.byteLength(JSON.stringify({ text })) > 1024 * 1024)
+  const res = await post(client, `${url}/analyze`, { text, parts: ['summary'] })
+  t.equal(res.status, 200, JSON.stringify(res.body.parts?.summary ?? res.body))
+  t.equal(res.body.parts.summary.status, 'ok')
+})
+
 t.test('if the engine dies, calls fail fast with 502 instead of hanging, and it comes back', async (t) => {
   const { app, url, client } = await zeroConfig(t, { UPSTREAM_MAX_ATTEMPTS: 1 })
   let big = ''

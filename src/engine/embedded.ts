@@ -6,7 +6,7 @@ import type { EngineStats } from './engine-stats.js'
 import { STATS_SEGMENT } from './endpoints.js'
 import { EngineOptionError, EngineUnavailableError } from './errors.js'
 import type { EngineLogger } from './logger.js'
-import { checkApiKey, checkHost, checkLargeNice, checkMaxPhrases, checkWorkers, origin } from './options.js'
+import { checkApiKey, checkBodyLimit, checkHost, checkLargeNice, checkMaxPhrases, checkWorkers, origin } from './options.js'
 import { spawnEngine } from './spawn-engine.js'
 
 export type { EngineStats } from './engine-stats.js'
@@ -32,6 +32,8 @@ export interface EmbeddedEngineOptions {
   workers?: number
   /** added to the large-text threads' nice value on Linux (see TextEngineOptions); default 10 */
   largeNice?: number
+  /** the largest request body in bytes; default 1 MiB (the service sets it from MAX_TEXT_CHARS) */
+  bodyLimit?: number
   /** default 127.0.0.1 */
   host?: string
 }
@@ -67,7 +69,8 @@ export async function startEmbeddedEngine (opts: EmbeddedEngineOptions): Promise
   const maxPhrases = checkMaxPhrases(opts.maxPhrases)
   const workers = checkWorkers(opts.workers)
   const largeNice = checkLargeNice(opts.largeNice)
-  const spawnAt = (port: number) => spawnEngine({ host, port, apiKey, maxPhrases, workers, largeNice, log, startTimeoutMs: START_TIMEOUT_MS })
+  const bodyLimit = opts.bodyLimit === undefined ? undefined : checkBodyLimit(opts.bodyLimit)
+  const spawnAt = (port: number) => spawnEngine({ host, port, apiKey, maxPhrases, workers, largeNice, bodyLimit, log, startTimeoutMs: START_TIMEOUT_MS })
 
   const first = await spawnAt(0)
   const port = first.port

@@ -16,6 +16,8 @@ export interface SpawnOptions {
   readonly maxPhrases: number | undefined
   readonly workers: number | undefined
   readonly largeNice: number | undefined
+  /** bytes; undefined: the engine's default */
+  readonly bodyLimit: number | undefined
   readonly log: EngineLogger
   /** ms to wait for the handshake */
   readonly startTimeoutMs: number
@@ -42,7 +44,7 @@ export function spawnEngine (opts: SpawnOptions): Promise<SpawnedEngine> {
   setOrDelete(env, 'MAX_PHRASES', opts.maxPhrases === undefined ? undefined : String(opts.maxPhrases))
   setOrDelete(env, 'WORKERS', opts.workers === undefined ? undefined : String(opts.workers))
   setOrDelete(env, 'LARGE_NICE', opts.largeNice === undefined ? undefined : String(opts.largeNice))
-  delete env.BODY_LIMIT
+  setOrDelete(env, 'BODY_LIMIT', opts.bodyLimit === undefined ? undefined : String(opts.bodyLimit))
 
   const child = fork(ENTRY, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })
   forwardLogs(child, opts.log)

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { EmbeddedEngine } from '../engine/embedded.js'
+import { bodyLimitFor } from '../schemas.js'
 
 export interface UpstreamTarget {
   /** Base URL of the Text API in use. */
@@ -49,6 +50,8 @@ export default fp(async function engine (app: FastifyInstance) {
     maxPhrases: config.ENGINE_MAX_PHRASES,
     ...(config.ENGINE_WORKERS > 0 ? { workers: config.ENGINE_WORKERS } : {}),
     largeNice: config.ENGINE_LARGE_NICE,
+    // Whatever the service admits (a text of MAX_TEXT_CHARS, however it is escaped) the engine admits too.
+    bodyLimit: bodyLimitFor(config.MAX_TEXT_CHARS),
   })
   app.addHook('onClose', async () => { await started.close() })
   app.log.info({ upstream: started.url }, 'upstream: the embedded local engine (TEXT_API_URL is unset)')
