@@ -66,3 +66,37 @@ t.test('a lease asked for by a command that timed out is removed, not left to co
   t.equal(redis.cli('ZCARD', key).trim(), '1', 'the cluster counts the one permit held, not the one granted to the command that timed out')
   permit.release('ok')
 })
+
+t.test('leases Redis lost (flushed, or restarted empty) while their calls were in flight are registered again', { skip: !hasRedis }, async (t) => {
+  const redis = await startRedis(t)
+  const replica = (key: string, leaseMs: number): SharedSemaphore => {
+    const link = new RedisLink({ url: redis.url, commandTimeoutMs: 1000, log: { warn () {}, info () {} } })
+    const sem = new SharedSemaphore({ link, key, limit: 4, queueLimit: 100, leaseMs, fallbackLimit: 2, outageAfterMs: 60_000 })
+    t.teardown(async () => {
+      sem.close()
+      await link.close()
+    })
+    return sem
+  }
+  const counted = async (key: string, n: string): Promise<boolean> => {
+    for (let i = 0; i < 300 && redis.cli('ZCARD', key).trim() !== n; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    return redis.cli('ZCARD', key).trim() === n
+  }
+  // Renewed every 200 ms; and every 20 s, so that only the reconnection can register its leases in time.
+  const quick = replica('test:flushed', 600)
+  const slow = replica('test:restarted', 60_000)
+  const held = [await quick.acquire(caller), await quick.acquire(caller), await slow.acquire(caller)]
+  t.ok(await counted('test:flushed', '2'), 'the cluster counts the permits held')
+
+  redis.cli('FLUSHALL')
+  t.ok(await counted('test:flushed', '2'), 'flushed: the next renewal registers both again')
+  t.equal(quick.lostLeases, 2, 'and counts them as lost')
+
+  await redis.kill()
+  await redis.start()
+  t.ok(await counted('test:restarted', '1'), 'restarted empty: registered again as soon as the connection is back')
+  t.equal(slow.lostLeases, 1)
+
+  for (const p of held) p.release('ok')
+  t.ok(await counted('test:flushed', '0') && await counted('test:restarted', '0'), 'released, they are gone: nothing is left to count against the cluster')
+})

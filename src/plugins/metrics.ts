@@ -132,7 +132,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   }
   if (shared !== undefined) {
     new Gauge({ name: 'text_bff_upstream_limiter_fallback', help: '1 while this replica works from its local share because Redis is down', registers, collect () { this.set(shared.fallingBack ? 1 : 0) } })
-    new Counter({ name: 'text_bff_upstream_leases_lost_total', help: 'Permit leases found expired while still held (Redis lost them, or the replica stalled past the lease)', registers, collect () { this.reset(); this.inc(shared.lostLeases) } })
+    new Counter({ name: 'text_bff_upstream_leases_lost_total', help: 'Permit leases found gone while still held (Redis lost them, or the replica stalled past the lease), and registered again', registers, collect () { this.reset(); this.inc(shared.lostLeases) } })
   }
   const cache = app.cache
   if (cache !== undefined) {

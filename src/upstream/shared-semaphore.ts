@@ -34,11 +34,17 @@ for i = 1, n do redis.call('ZADD', KEYS[1], now + lease, ARGV[3 + i]) end
 if n > 0 then redis.call('PEXPIRE', KEYS[1], lease * 2) end
 return n`
 
+// ARGV: the lease in ms, then the members held. Extends each one's lease, and adds again any that is gone
+// (Redis restarted or was flushed, or this replica stalled past its lease): the call is still in flight,
+// so the cluster counts it, over the limit if need be. Returns how many were still there.
 const RENEW = `
 local t = redis.call('TIME')
 local until_ = t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[1])
 local kept = 0
-for i = 2, #ARGV do kept = kept + redis.call('ZADD', KEYS[1], 'XX', 'CH', until_, ARGV[i]) end
+for i = 2, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then kept = kept + 1 end
+  redis.call('ZADD', KEYS[1], until_, ARGV[i])
+end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
 return kept`
 
@@ -76,7 +82,7 @@ interface Waiter extends CancelListener {
 export class SharedSemaphore implements Limiter {
   readonly limit: number
   readonly queueLimit: number
-  /** Leases found gone at renewal (Redis lost them, or this replica stalled past the lease). */
+  /** Leases found gone at renewal (Redis lost them, or this replica stalled past the lease), and added again. */
   lostLeases = 0
   #link: RedisLink
   #redis: Commands
@@ -99,6 +105,8 @@ export class SharedSemaphore implements Limiter {
   #pumping = false
   #pollTimer: NodeJS.Timeout | undefined
   #renewTimer: NodeJS.Timeout
+  /** A Redis that comes back may have lost every lease: the held ones are registered again at once. */
+  #onReady = (): void => { void this.#renew() }
   #holdMs = 0
   #holdSamples = 0
   /** The last answered ask got fewer permits than it wanted: the cluster (or, in an outage, the local share) is full. */
@@ -124,6 +132,7 @@ export class SharedSemaphore implements Limiter {
     this.#redis = client as unknown as Commands
     this.#renewTimer = setInterval(() => { void this.#renew() }, Math.max(50, Math.floor(opts.leaseMs / 3)))
     this.#renewTimer.unref()
+    client.on('ready', this.#onReady)
   }
 
   /** True while this replica works from its local share. */
@@ -182,6 +191,7 @@ export class SharedSemaphore implements Limiter {
 
   /** Stops renewing and polling; held leases end with their TTL (or at release, if it comes first). */
   close (): void {
+    this.#link.client.off('ready', this.#onReady)
     clearInterval(this.#renewTimer)
     clearTimeout(this.#pollTimer)
   }
