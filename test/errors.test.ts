@@ -57,7 +57,7 @@ t.test('413 BODY_TOO_LARGE is answered as a document, not a connection reset', a
   const { url, client } = await build(t, { MAX_TEXT_CHARS: 1000 })
   // 2 MB, far over the ~16 kB body limit, declared up front.
   const res = await post(client, `${url}/analyze`, JSON.stringify({ text: 'a'.repeat(2_000_000) }))
-  assertProblem(t, res, 413, 'BODY_TOO_LARGE', /exceeds 16096 bytes/)
+  assertProblem(t, res, 413, 'BODY_TOO_LARGE', /^the request body exceeds 16096 bytes; text may be at most MAX_TEXT_CHARS \(1000\) characters$/)
   t.equal(res.headers.connection, 'close')
 })
 

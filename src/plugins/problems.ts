@@ -50,7 +50,7 @@ function toServiceError (err: FastifyError, request: FastifyRequest, bodyLimit: 
   const code = err.code === undefined ? undefined : fastifyCodes[err.code]
   switch (code) {
     case 'BODY_TOO_LARGE':
-      return new ServiceError(code, `the request body exceeds ${bodyLimit} bytes; ${request.routeOptions.config.bodyLimitOf ?? 'text may be at most the configured MAX_TEXT_CHARS characters'}`)
+      return new ServiceError(code, `the request body exceeds ${bodyLimit} bytes; ${request.routeOptions.config.bodyLimitOf ?? 'this route takes no larger one'}`)
     case 'UNSUPPORTED_MEDIA_TYPE':
       return new ServiceError(code, `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not supported; send application/json`)
     case 'INVALID_JSON':

@@ -9,7 +9,7 @@ export default async function analyzeRoute (app: FastifyInstance): Promise<void>
   app.post<{ Body: AnalyzeBody }>('/analyze', {
     bodyLimit: bodyLimitFor(MAX_TEXT_CHARS),
     // Client keys, the request-rate limit (when registered) and the quota apply.
-    config: { client: true, rateLimit: {} },
+    config: { client: true, rateLimit: {}, bodyLimitOf: `text may be at most MAX_TEXT_CHARS (${MAX_TEXT_CHARS}) characters` },
     schema: {
       summary: 'Analyse a text',
       description: 'Summary, named entities and most common phrases of one text, computed concurrently upstream, each part reported on ' +
