@@ -11,6 +11,12 @@ export class RequestLog extends LogController {
 
   override incomingRequest (): void {}
 
+  /** A stream whose client left is logged once, as CLIENT_CLOSED (client-closed.ts); other stream errors as Fastify does. */
+  override streamError (error: Error, request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
+    if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return
+    super.streamError(error, request, reply, metadata)
+  }
+
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // The client's key name, never its key.
     const line = requestLine(request, reply, reply.statusCode)

@@ -112,7 +112,9 @@ export async function settleAnalysis (request: FastifyRequest, started: Started,
   const answer = assemble(outcomes, required, started.requestId)
   if (answer.ok && answer.analysis.partial) {
     const parts = answer.analysis.parts
-    request.log.warn({ analysis: started.requestId, failed: failedParts(answer.analysis).map((p) => [p, (parts[p] as { code: string }).code]) }, 'partial analysis')
+    const failed = failedParts(answer.analysis).map((p) => [p, (parts[p] as { code: string }).code] as const)
+    // A client that left is logged once, as CLIENT_CLOSED (client-closed.ts): what it left behind is not news.
+    if (failed.some(([, code]) => code !== 'CLIENT_CLOSED')) request.log.warn({ analysis: started.requestId, failed }, 'partial analysis')
   }
   return { answer, cacheStatus }
 }
