@@ -77,6 +77,24 @@ t.test('the quota counts characters of text: over it is 429 with Retry-After, an
   t.match(huge.body, { code: 'QUOTA_EXCEEDED', detail: /more than the whole quota of 100/ })
 })
 
+t.test('a refused charge takes nothing from charges made at the same time: a batch item that fits is served', async (t) => {
+  const built = await build(t, { API_KEYS: KEYS, QUOTA_CHARS_PER_MIN: 36 })
+  const res = await request(`${built.url}/analyze/batch`, {
+    dispatcher: built.client,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': ALICE },
+    body: JSON.stringify({ items: [{ text: text(24) }, { text: text(24) }, { text: text(12) }] }),
+  })
+  const items = await res.body.json() as Array<{ status: number, problem?: { detail: string } }>
+  t.equal(items.length, 3)
+  // In whatever order they were charged: 24 fits, the other 24 does not (12 left), and 12 fits.
+  const byLength = [items[0]!, items[1]!].map((i) => i.status).sort()
+  t.same(byLength, [200, 429], 'one 24-character item is served, the other refused')
+  t.equal(items[2]!.status, 200, `the 12-character item fits in what is left${items[2]!.problem ? `: ${items[2]!.problem.detail}` : ''}`)
+  const refused = items.find((i) => i.status === 429)!
+  t.match(refused.problem!.detail, /has 12 left, fewer than this text's 24/)
+})
+
 t.test('a cache hit costs nothing: a repeated text is served after the quota is spent', async (t) => {
   const built = await build(t, { QUOTA_CHARS_PER_MIN: 80 })
   const same = text(40)

@@ -22,6 +22,12 @@ export class ClientLimit {
   readonly points: number
   readonly windowS = 60
   #limiter: RateLimiterAbstract
+  /**
+   * Each client's charges, one after another in this replica. rate-limiter-flexible counts a refused
+   * charge's points until they are given back: a charge made meanwhile (a batch's next item, a
+   * parallel request) saw them and was refused with quota left.
+   */
+  #charging = new Map<string, Promise<unknown>>()
 
   constructor (opts: { points: number, keyPrefix: string, redis?: RedisLink | undefined }) {
     this.points = opts.points
@@ -33,7 +39,15 @@ export class ClientLimit {
   }
 
   /** Takes `points` from the client's window, or says it has not enough left (and takes nothing). */
-  async charge (client: string, points: number): Promise<Charge> {
+  charge (client: string, points: number): Promise<Charge> {
+    const run = (this.#charging.get(client) ?? Promise.resolve()).then(() => this.#charge(client, points))
+    const settled = run.then(noop, noop)
+    this.#charging.set(client, settled)
+    void settled.then(() => { if (this.#charging.get(client) === settled) this.#charging.delete(client) })
+    return run
+  }
+
+  async #charge (client: string, points: number): Promise<Charge> {
     try {
       const res = await this.#limiter.consume(client, points)
       return { ok: true, standing: standing(res) }
@@ -62,3 +76,5 @@ export class ClientLimit {
 function standing (res: RateLimiterRes): Standing {
   return { remaining: Math.max(0, res.remainingPoints), resetMs: res.msBeforeNext }
 }
+
+function noop (): void {}
