@@ -59,6 +59,18 @@ t.test('API_KEYS_FILE holds the same entries', async (t) => {
   t.equal((await built.analyze({ text: text() })).status, 401)
 })
 
+t.test('an API_KEYS_FILE with no key left in it refuses every client, and says so at start-up', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'keys-'))
+  const file = join(dir, 'keys')
+  writeFileSync(file, '# every key revoked\n')
+  const built = await build(t, { API_KEYS_FILE: file })
+  const anonymous = await built.analyze({ text: text() })
+  t.equal(anonymous.status, 401, 'not open to anybody')
+  t.equal(anonymous.body.code, 'UNAUTHORIZED')
+  t.equal((await built.analyze({ text: text() }, { 'x-api-key': 'sk-carol-1' })).status, 401)
+  t.ok(built.logs.some((l) => l.includes('API_KEYS_FILE holds no key')), 'a warning names the file\'s variable')
+})
+
 t.test('the quota counts characters of text: over it is 429 with Retry-After, and every answer says where the client stands', async (t) => {
   const built = await build(t, { API_KEYS: KEYS, QUOTA_CHARS_PER_MIN: 100 })
   const alice = { authorization: `Bearer ${ALICE}` }

@@ -69,7 +69,10 @@ export default fp(async function clients (app: FastifyInstance) {
   const rate = config.RATE_LIMIT_PER_MIN > 0
     ? new ClientLimit({ points: config.RATE_LIMIT_PER_MIN, keyPrefix: `${config.REDIS_PREFIX}:rate`, redis })
     : undefined
-  app.decorate('clients', { keysRequired: keys.length > 0, quota, rate })
+  // A keys file names who may call: with none in it (every key revoked), nobody may, rather than anybody.
+  const keysRequired = keys.length > 0 || config.API_KEYS_FILE !== ''
+  if (keysRequired && keys.length === 0) app.log.warn('API_KEYS_FILE holds no key: every request of a client route is refused with 401')
+  app.decorate('clients', { keysRequired, quota, rate })
   app.decorateRequest('client', undefined)
   app.decorateRequest('quotaStanding', undefined)
 
@@ -77,7 +80,7 @@ export default fp(async function clients (app: FastifyInstance) {
   // Synchronous, like every hook on the hot path: an async hook costs each request a promise and a turn.
   app.addHook('onRequest', (request, reply, done) => {
     if (request.routeOptions.config.client !== true) return done()
-    if (keys.length === 0) {
+    if (!keysRequired) {
       request.client = { id: `ip:${request.ip}`, name: 'anonymous' }
       return done()
     }
