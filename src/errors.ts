@@ -266,6 +266,17 @@ export function cancelledPart (reason: Cancelled, during: CancelledWhile): PartF
   }
 }
 
+/**
+ * How an upstream attempt ended, as a code: `ok`, the failure's code, or, when the attempt was
+ * cancelled while it was calling, the code its part gets for that (metrics, logs and spans agree).
+ */
+export function attemptOutcome (err: unknown): string {
+  if (err === undefined) return 'ok'
+  if (err instanceof PartFailure) return err.code
+  if (err instanceof Cancelled) return cancelledPart(err, 'calling').code
+  return 'INTERNAL_ERROR'
+}
+
 export interface Problem {
   type: string
   title: string

@@ -41,6 +41,8 @@ t.test('each request whose client disconnects is logged once with CLIENT_CLOSED 
   const metrics = await res.body.text()
   t.match(metrics, /^text_bff_http_requests_total\{route="\/analyze",status="499"\} 5$/m, 'one count per request')
   t.match(metrics, /^text_bff_http_request_duration_seconds_count\{route="\/analyze",status="499"\} 5$/m)
+  // The calls they left behind ended with the code their parts got, as the spans say too.
+  t.match(metrics, /^text_bff_upstream_attempt_duration_seconds_count\{endpoint="ner",outcome="CLIENT_CLOSED"\} 5$/m, 'the abandoned attempts, by their code')
 
   // A request that completes is not counted as closed when its keep-alive connection later goes.
   // Its keep-alive connection goes away afterwards.

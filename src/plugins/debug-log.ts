@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { attemptChannel, circuitChannel, shedChannel, subscribeAll } from '../events.js'
 import type { AttemptEvent, CircuitEvent, ShedEvent } from '../events.js'
 import type { EndpointGuard } from '../upstream/guard.js'
+import { attemptOutcome } from '../errors.js'
 
 const DEBUG = new Set(['debug', 'trace'])
 
@@ -22,11 +23,12 @@ export default fp(async function debugLog (app: FastifyInstance) {
     const event = message as AttemptEvent
     if (event.source !== source) return
     const durationMs = Math.round((performance.now() - event.startedAt) * 10) / 10
-    const err = event.error as { code?: string, kind?: string, transient?: boolean, upstreamStatus?: number } | undefined
+    const err = event.error as { transient?: boolean, upstreamStatus?: number } | undefined
     const line = { requestId: event.requestId, part: event.part, endpoint: event.endpoint, attempt: event.attempt, durationMs }
+    const outcome = attemptOutcome(err)
     // A retry: any attempt after the first, whatever came of it.
-    if (event.attempt > 1) log.debug({ ...line, outcome: err === undefined ? 'ok' : err.code ?? err.kind }, 'retried upstream call')
-    if (err !== undefined) log.debug({ ...line, code: err.code ?? err.kind, transient: err.transient, upstreamStatus: err.upstreamStatus }, 'upstream attempt failed')
+    if (event.attempt > 1) log.debug({ ...line, outcome }, 'retried upstream call')
+    if (err !== undefined) log.debug({ ...line, code: outcome, transient: err.transient, upstreamStatus: err.upstreamStatus }, 'upstream attempt failed')
   }
   const onCircuit = (message: unknown): void => {
     const event = message as CircuitEvent

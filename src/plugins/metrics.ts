@@ -10,7 +10,7 @@ import { partNames } from '../parts.js'
 import type { PartName } from '../parts.js'
 import type { EndpointGuard } from '../upstream/guard.js'
 import { identify, presentedKey } from '../clients/keys.js'
-import { errorCodes, ServiceError } from '../errors.js'
+import { attemptOutcome, errorCodes, ServiceError } from '../errors.js'
 import { TalliedHistogram } from './tally.js'
 import { routeLabel } from './problems.js'
 import type { HistogramTally } from './tally.js'
@@ -193,8 +193,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   const onAttempt = (message: unknown): void => {
     const event = message as AttemptEvent
     if (event.source !== source) return
-    const err = event.error as { code?: string, kind?: string } | undefined
-    const outcome = err === undefined ? 'ok' : err.code ?? (err.kind === 'deadline' ? 'UPSTREAM_TIMEOUT' : 'CANCELLED')
+    const outcome = attemptOutcome(event.error)
     const key = `${event.endpoint} ${outcome}`
     let tally = attemptTallies.get(key)
     if (tally === undefined) {
