@@ -10,6 +10,7 @@ import { request as get } from 'undici'
 import type { Test } from 'tap'
 import { attemptChannel, partChannel } from '../src/events.js'
 import { tracingRequested } from '../src/plugins/tracing.js'
+import { keyEntry } from '../src/clients/keys.js'
 import { build, TEST_KEY } from './helpers/build.js'
 
 const TEXT = 'Ada Lovelace worked with Charles Babbage in London. She wrote the first program.'
@@ -25,6 +26,7 @@ interface OtlpSpan {
   kind: number
   attributes?: OtlpAttribute[]
   status?: { code?: number, message?: string }
+  events?: unknown[]
 }
 interface OtlpExport {
   resourceSpans: Array<{ resource: { attributes: OtlpAttribute[] }, scopeSpans: Array<{ scope: { name: string }, spans: OtlpSpan[] }> }>
@@ -40,6 +42,7 @@ interface Span {
   attrs: Record<string, string | number | boolean | undefined>
   status: number
   statusMessage: string | undefined
+  events: number
 }
 
 const KIND = { internal: 1, server: 2, client: 3 } as const
@@ -107,6 +110,7 @@ async function startCollector (t: Test) {
                 attrs: attributes(s.attributes),
                 status: s.status?.code ?? STATUS.unset,
                 statusMessage: s.status?.message,
+                events: s.events?.length ?? 0,
               })
             }
           }
@@ -319,6 +323,30 @@ t.test('a failed part and its cancelled attempt carry the error code', async (t)
   t.match(attempt?.attrs, { 'text_bff.outcome': 'UPSTREAM_TIMEOUT', 'text_bff.retryable': false })
   t.equal(attempt?.status, STATUS.error)
   t.equal(children(spans, attempt!).length, 1, 'the aborted HTTP call is still a span')
+})
+
+t.test('a refused request\'s span holds its status code, not the error\'s message, stack or the query string', async (t) => {
+  const collector = await startCollector(t)
+  otelEnv(t, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })
+  const { app, url, client } = await build(t, { API_KEYS: keyEntry('alice', 'sk-alice-1') })
+  const res = await get(`${url}/analyze?key=sk-in-the-url`, {
+    dispatcher: client,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'sk-wrong-key' },
+    body: JSON.stringify({ text: TEXT }),
+  })
+  t.equal(res.statusCode, 401)
+  await res.body.dump()
+  await app.close()
+  const { spans } = collector.spans()
+  const span = spans.find((s) => s.kind === KIND.server || s.name.startsWith('POST'))!
+  t.ok(span, 'the request span was exported')
+  t.equal(span.status, STATUS.error)
+  t.notOk(span.statusMessage, 'no status message (it was the error\'s)')
+  t.equal(span.events, 0, 'no exception event, so no message and no stack')
+  t.equal(span.attrs['url.path'], '/analyze', 'the path without its query string')
+  t.notOk(JSON.stringify(spans).includes('sk-in-the-url'), 'nothing from the query anywhere')
+  t.notOk(JSON.stringify(spans).includes('not known'), 'nor the problem\'s detail')
 })
 
 t.test('closing does not wait past the shutdown grace for a collector that never answers', async (t) => {

@@ -54,9 +54,17 @@ function start (log: FastifyBaseLogger): Tracing {
     // (below), so the parts are the request span's children.
     instrumentHooks: false,
     instrumentHandler: false,
+    // Spans hold codes and numbers only: no exception events (an error's message and stack)...
+    recordExceptions: false,
     requestHook (span, request) {
       span.updateName(request.routeOptions.url === undefined ? request.method : `${request.method} ${request.routeOptions.url}`)
       span.setAttribute(attr.requestId, request.id)
+      // ...no query string (a client may put anything there, a key included)...
+      span.setAttribute('url.path', request.url.split('?', 1)[0]!)
+      // ...and no status message: @fastify/otel sets the error's, which may repeat what the client sent.
+      // It has no option for that; the request span's status keeps its code.
+      const setStatus = span.setStatus.bind(span)
+      span.setStatus = (status) => setStatus({ code: status.code })
     },
     ...(process.env.OTEL_FASTIFY_IGNORE_PATHS === undefined ? { ignorePaths: ({ url }: { url: string }) => untraced(url) } : {}),
   })
