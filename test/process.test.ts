@@ -1,5 +1,6 @@
 // The real process: configuration errors stop start-up by name; SIGTERM under load loses no accepted request.
 import { spawn } from 'node:child_process'
+import { connect } from 'node:net'
 import t from 'tap'
 import { Agent, request } from 'undici'
 import { startFakeUpstream } from './helpers/fake-upstream.js'
@@ -76,4 +77,30 @@ t.test('SIGTERM under load: in-flight requests finish, new connections are refus
   t.ok(lines.some((l) => l.msg === 'shutting down: finishing in-flight requests'))
   t.ok(lines.some((l) => l.msg === 'closed'))
   t.notMatch(server.stdout(), /"apikey"|TEXT_API_KEY/, 'no key in the logs')
+})
+
+t.test('SIGTERM with a client that never reads its batch: its connection is closed within the grace, exit 0', async (t) => {
+  const upstream = await startFakeUpstream()
+  t.teardown(() => upstream.close())
+  // Each item's line carries a 100 KB summary: the unread socket's buffers fill after a few items.
+  upstream.script('summarize', { kind: 'ok', body: { summary: 'x'.repeat(100_000) } })
+  const port = testPort(5)
+  const server = await spawnServer({ TEXT_API_URL: upstream.url, TEXT_API_KEY: 'k', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '2000', MAX_EVENT_LOOP_DELAY_MS: '0', CACHE: 'false' }, port)
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  const body = JSON.stringify({ items: Array.from({ length: 300 }, (_, i) => ({ text: `Item ${i}. Unread.` })) })
+  const socket = connect(port, '127.0.0.1')
+  socket.on('error', () => {})
+  t.teardown(() => socket.destroy())
+  socket.pause()
+  socket.write(`POST /analyze/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  // The batch stalls once nobody reads: the calls stop coming.
+  let before = -1
+  for (let i = 0; i < 100 && (upstream.calls.length === 0 || upstream.calls.length !== before); i++) {
+    before = upstream.calls.length
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  t.ok(upstream.calls.length > 0 && upstream.calls.length < 900, `the batch stalled behind its unread answer (${upstream.calls.length} calls)`)
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0, 'exit code 0, not killed at the end of the grace')
+  t.notMatch(server.stdout(), /killed by timeout/)
 })

@@ -36,15 +36,22 @@ export default fp(async function analyzer (app: FastifyInstance) {
   const lifetime = new Scope(Number.POSITIVE_INFINITY, { label: 'service' })
   app.decorate('lifetime', lifetime)
   let timer: NodeJS.Timeout | undefined
+  let closer: NodeJS.Timeout | undefined
   app.addHook('preClose', async () => {
     // In-flight requests get the grace period; what still runs near its end answers SHUTTING_DOWN, so
     // its clients hear why instead of a reset when the process exits.
     const cancelIn = Math.max(0, config.SHUTDOWN_GRACE_MS - SHUTDOWN_ANSWER_MS)
     timer = setTimeout(() => lifetime.cancel(new Cancelled('shutdown', 'the service is shutting down')), cancelIn)
     timer.unref()
+    // Half-way through that last moment, a connection still open is one whose client does not read
+    // (a stream or a batch stuck behind backpressure): it is closed, so that the close can end within
+    // the grace and the process exit 0, not be killed at the grace's end.
+    closer = setTimeout(() => app.server.closeAllConnections(), cancelIn + SHUTDOWN_ANSWER_MS / 2)
+    closer.unref()
   })
   app.addHook('onClose', async () => {
     clearTimeout(timer)
+    clearTimeout(closer)
     lifetime.dispose()
   })
 }, { name: 'analyzer', dependencies: ['@fastify/env', 'upstream', 'cache'] })
