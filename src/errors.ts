@@ -267,14 +267,19 @@ export function cancelledPart (reason: Cancelled, during: CancelledWhile): PartF
 }
 
 /**
- * How an upstream attempt ended, as a code: `ok`, the failure's code, or, when the attempt was
- * cancelled while it was calling, the code its part gets for that (metrics, logs and spans agree).
+ * What an upstream attempt's rejection reads as: the failure itself, or, when the attempt was cancelled
+ * while it was calling, the failure its part gets for that; undefined for anything else (a bug).
  */
+export function attemptFailure (err: unknown): PartFailure | undefined {
+  if (err instanceof PartFailure) return err
+  if (err instanceof Cancelled) return cancelledPart(err, 'calling')
+  return undefined
+}
+
+/** How an upstream attempt ended, as a code: `ok`, or its failure's (metrics, logs and spans agree). */
 export function attemptOutcome (err: unknown): string {
   if (err === undefined) return 'ok'
-  if (err instanceof PartFailure) return err.code
-  if (err instanceof Cancelled) return cancelledPart(err, 'calling').code
-  return 'INTERNAL_ERROR'
+  return attemptFailure(err)?.code ?? 'INTERNAL_ERROR'
 }
 
 export interface Problem {

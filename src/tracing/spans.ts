@@ -3,7 +3,8 @@ import type { AsyncLocalStorage } from 'node:async_hooks'
 import type { Channel } from 'node:diagnostics_channel'
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api'
-import { Cancelled, PartFailure, cancelledPart } from '../errors.js'
+import { attemptFailure } from '../errors.js'
+import type { PartFailure } from '../errors.js'
 import { attemptChannel, partChannel } from '../events.js'
 import type { AttemptEvent, PartEvent } from '../events.js'
 
@@ -116,8 +117,7 @@ export function traceEvents (storage: AsyncLocalStorage<Context>, tracer: Tracer
       span.setAttribute(attr.outcome, 'ok')
     } else {
       // What the attempt's failure reads as (run-part.ts maps a cancellation during the call the same way).
-      const err = event.error
-      const failure = err instanceof PartFailure ? err : err instanceof Cancelled ? cancelledPart(err, 'calling') : undefined
+      const failure = attemptFailure(event.error)
       const code = failure?.code ?? INTERNAL
       const attributes: Attributes = { [attr.outcome]: code }
       if (failure !== undefined) {
