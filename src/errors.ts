@@ -244,11 +244,17 @@ export type CancelKind = typeof cancelKinds[number]
 /** The reason a Cancellation carries: thrown (rejected) to whoever was waiting on the cancelled work. */
 export class Cancelled extends Error {
   readonly kind: CancelKind
+  /**
+   * A deadline the client chose, shorter than the service's own: a call it cuts short was abandoned by
+   * its client, and says nothing of the upstream's load.
+   */
+  readonly byClient: boolean
 
-  constructor (kind: CancelKind, message: string) {
+  constructor (kind: CancelKind, message: string, byClient = false) {
     super(message)
     this.name = 'Cancelled'
     this.kind = kind
+    this.byClient = byClient
   }
 }
 

@@ -101,3 +101,21 @@ t.test('the ceiling falls by a factor on overload at most once per call time, ri
   await call('overload')
   t.ok(limiter.ceiling < after, `and so does the next one, a call time later (${after} to ${limiter.ceiling})`)
 })
+
+t.test('a deadline the client chose is not an overload signal; the service\'s own deadline passing is', async (t) => {
+  // Calls take 300 ms; each request's deadline passes during its call, one after another.
+  const upstream = await startLimitedUpstream(1000, 300)
+  t.teardown(() => upstream.close())
+  const descend = async (env: Record<string, unknown>, body: Record<string, unknown>) => {
+    const built = await build(t, { TEXT_API_URL: upstream.url, UPSTREAM_CONCURRENCY: 64, UPSTREAM_ADAPTIVE: true, CACHE: false, ...env })
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++) statuses.push((await built.analyze({ text: `Deadline text ${++sent}.`, parts: ['summary'], ...body })).status)
+    return { statuses, ceiling: built.app.upstream.limits.adaptive!.ceiling }
+  }
+  const chosen = await descend({ REQUEST_TIMEOUT_MS: 30_000 }, { timeoutMs: 40 })
+  t.same(chosen.statuses, [504, 504, 504, 504, 504, 504], 'each call is cut by the client\'s deadline')
+  t.equal(chosen.ceiling, 64, 'the client\'s own 40 ms deadline leaves the ceiling alone')
+  const own = await descend({ REQUEST_TIMEOUT_MS: 40 }, {})
+  t.same(own.statuses, [504, 504, 504, 504, 504, 504], 'each call is cut by the service\'s deadline')
+  t.ok(own.ceiling < 64, `the service's own 40 ms deadline lowers it (to ${own.ceiling})`)
+})

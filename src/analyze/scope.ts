@@ -16,7 +16,8 @@ export class Scope implements Cancellation, CancelListener {
   #timer: NodeJS.Timeout | undefined
   #parent: Cancellation | undefined
 
-  constructor (budgetMs: number, opts: { parent?: Cancellation | undefined, label?: string, now?: number } = {}) {
+  /** `clientDeadline`: the budget is one the client chose, shorter than the service's own (see Cancelled.byClient). */
+  constructor (budgetMs: number, opts: { parent?: Cancellation | undefined, label?: string, now?: number, clientDeadline?: boolean } = {}) {
     this.startedAt = opts.now ?? performance.now()
     this.deadline = this.startedAt + budgetMs
     this.#parent = opts.parent
@@ -27,9 +28,10 @@ export class Scope implements Cancellation, CancelListener {
     this.#parent?.addListener(this)
     if (Number.isFinite(budgetMs)) {
       const label = opts.label ?? 'request'
+      const byClient = opts.clientDeadline === true
       this.#timer = setTimeout(() => {
         this.#timer = undefined
-        this.cancel(new Cancelled('deadline', `the ${label}'s ${budgetMs} ms deadline passed`))
+        this.cancel(new Cancelled('deadline', `the ${label}'s ${budgetMs} ms deadline passed`, byClient))
       }, budgetMs)
     }
   }

@@ -35,7 +35,7 @@ export async function analyzeRequest (request: FastifyRequest<{ Body: AnalyzeBod
   const body = request.body
   const media = negotiate(request.headers.accept, ANALYZE_MEDIA)
   const budgetMs = requestBudget(request, body.timeoutMs, app.config.REQUEST_TIMEOUT_MS)
-  const scope = new Scope(budgetMs, { parent: app.lifetime })
+  const scope = new Scope(budgetMs, { parent: app.lifetime, clientDeadline: budgetMs < app.config.REQUEST_TIMEOUT_MS })
   const res = reply.raw
   const onClose = (): void => {
     if (!res.writableFinished) scope.cancel(new Cancelled('client-closed', 'the client closed the connection'))

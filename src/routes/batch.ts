@@ -101,7 +101,7 @@ export default async function batchRoute (app: FastifyInstance): Promise<void> {
       // The client left or the service is stopping: the items not yet started are neither charged nor started.
       const gone = scope.reason
       if (gone !== undefined) return problemLine(id, index, new ServiceError(cancelledPart(gone, 'waiting').code, gone.message), requestId)
-      const itemScope = new Scope(budgetMs, { parent: scope })
+      const itemScope = new Scope(budgetMs, { parent: scope, clientDeadline: budgetMs < REQUEST_TIMEOUT_MS })
       try {
         const started = await startAnalysis(request, item, itemScope, requestId, app.batchLimiter)
         const { answer } = await settleAnalysis(request, started, await started.run.all(), item.require)

@@ -160,9 +160,12 @@ class CollectHandler<T> implements Dispatcher.DispatchHandler, CancelListener {
   }
 }
 
-/** What a call that ended in `err` says about the upstream's load: a timeout is overload, a caller leaving says nothing. */
+/**
+ * What a call that ended in `err` says about the upstream's load: the service's own deadline passing is
+ * overload; a caller leaving, or a shorter deadline its client chose passing, says nothing.
+ */
 function permitOutcome (err: Error): PermitOutcome {
-  if (err instanceof Cancelled) return err.kind === 'deadline' ? 'overload' : 'dropped'
+  if (err instanceof Cancelled) return err.kind === 'deadline' && !err.byClient ? 'overload' : 'dropped'
   return err instanceof PartFailure && err.code === 'UPSTREAM_TIMEOUT' ? 'overload' : 'failed'
 }
 
