@@ -32,6 +32,7 @@ import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
 import playgroundRoutes from './routes/playground.js'
 import { RequestLog } from './request-log.js'
+import { ServiceError } from './errors.js'
 
 export interface AppOptions {
   /** Where the configuration comes from (process.env, or a test's values); validated here, once, by @fastify/env. */
@@ -50,6 +51,18 @@ function requestId (req: IncomingMessage): string {
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID()
 }
 
+/**
+ * Once close() has begun, every new request is refused with SHUTTING_DOWN (503, a problem document,
+ * with the security headers and the log line of any other answer); Fastify adds Connection: close.
+ */
+function refuseWhileClosing (app: FastifyInstance): void {
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ServiceError('SHUTTING_DOWN', 'the service is shutting down; send the request again, another replica will take it')
+  })
+}
+
 /** Rejects with a ConfigError naming the variable when the environment is invalid. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -58,7 +71,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     logController: new RequestLog(),
     // Behind a load balancer the idle timeout must outlast the balancer's (commonly 60 s).
     keepAliveTimeout: 72_000,
-    return503OnClosing: true,
+    // A request that arrives while the server closes (on a keep-alive connection, or pipelined) gets the
+    // SHUTTING_DOWN problem document from refuseWhileClosing, not Fastify's fixed JSON body.
+    return503OnClosing: false,
     // The embedded engine may take most of its own 30 s start timeout on a busy machine; a plugin
     // timeout below it would fail start-up with a vaguer message first.
     pluginTimeout: 45_000,
@@ -88,6 +103,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(securityHeaders)
   // Before any route (the docs' own included), so that each is known for 404 against 405.
   await app.register(problems)
+  refuseWhileClosing(app)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
   await app.register(bodyEncoding)

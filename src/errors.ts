@@ -146,7 +146,7 @@ export const errorCodes = {
   SHUTTING_DOWN: {
     status: 503,
     title: 'The service is shutting down',
-    description: 'The replica is stopping and the request was still running near the end of its grace period.',
+    description: 'The replica is stopping: the request arrived after it stopped taking new ones (on a connection already open), or was still running near the end of its grace period.',
     advice: 'Retry at once: another replica will take it.',
   },
   UPSTREAM_TIMEOUT: {

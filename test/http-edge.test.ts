@@ -186,3 +186,31 @@ t.test('the body limit admits every text the text limit admits, however it is es
   t.equal(await batch([2000, 2000]), 200, 'a batch of MAX_BATCH_CHARS escaped emoji fits its body limit')
   t.equal(await batch([2000, 2001]), 413, 'one more is BATCH_TOO_LARGE')
 })
+
+t.test('a request that arrives while the server closes gets the SHUTTING_DOWN problem document, not Fastify\'s fixed body', async (t) => {
+  const built = await build(t, { SHUTDOWN_GRACE_MS: 5000 })
+  built.upstream.script('*', { kind: 'ok', delayMs: 400 })
+  const socket = await open(built)
+  t.teardown(() => socket.destroy())
+  const chunks: Buffer[] = []
+  socket.on('data', (c: Buffer) => chunks.push(c))
+  const ended = new Promise((resolve) => socket.once('close', resolve))
+  const body = JSON.stringify({ text: 'Closing time.' })
+  socket.write(`POST /analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  while (built.upstream.calls.length < 3) await new Promise((resolve) => setTimeout(resolve, 5))
+  const closed = built.app.close()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  // Pipelined on the same connection, after close() began.
+  socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
+  await ended
+  await closed
+  const text = Buffer.concat(chunks).toString()
+  const heads = text.match(/HTTP\/1\.1 \d{3} [^\r]*/g)
+  t.same(heads, ['HTTP/1.1 200 OK', 'HTTP/1.1 503 Service Unavailable'], 'the request in flight is answered, the late one refused')
+  const late = text.slice(text.lastIndexOf('HTTP/1.1 503'))
+  t.match(late, /content-type: application\/problem\+json/i)
+  t.match(late, /connection: close/i)
+  t.match(late, /x-content-type-options: nosniff/i, 'with the security headers of any answer')
+  t.match(late, /"code":"SHUTTING_DOWN"/)
+  t.match(late, /"type":"[^"]*\/problems\/shutting-down"/)
+})
