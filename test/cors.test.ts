@@ -53,6 +53,16 @@ t.test('with CORS on, an unknown path is still a 404 and a wrong method a 405: t
   t.equal(wrong.headers.allow, 'POST')
   const preflight = await app.inject({ method: 'OPTIONS', url: '/analyze', headers: { origin: PAGE, 'access-control-request-method': 'POST' } })
   t.equal(preflight.statusCode, 204, 'and the preflight still passes')
+  // An OPTIONS that is not a preflight answers as it does with CORS off, not with @fastify/cors's text/plain 400.
+  for (const headers of [{}, { origin: PAGE }, { 'access-control-request-method': 'POST' }]) {
+    const plain = await app.inject({ method: 'OPTIONS', url: '/analyze', headers })
+    t.equal(plain.statusCode, 405, `OPTIONS with ${JSON.stringify(headers)}`)
+    t.match(plain.headers['content-type'], /^application\/problem\+json/)
+    t.equal(plain.headers.allow, 'POST')
+    t.equal(plain.json().code, 'METHOD_NOT_ALLOWED')
+  }
+  const nowhere = await app.inject({ method: 'OPTIONS', url: '/nonexistent' })
+  t.equal(nowhere.statusCode, 404, 'a plain OPTIONS on an unknown path')
 })
 
 t.test('an invalid CORS_ORIGINS stops start-up with its name', async (t) => {

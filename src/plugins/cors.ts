@@ -16,6 +16,16 @@ export default fp(async function corsPlugin (app: FastifyInstance) {
   // Off by default: a same-origin frontend or a proxy needs none, and nothing is added to the hot path.
   if (origins === undefined) return
   const keys = app.config.API_KEYS !== '' || app.config.API_KEYS_FILE !== ''
+  // An OPTIONS without Origin and Access-Control-Request-Method is no preflight: it answers as with
+  // CORS off (the not-found handler: 405 naming the methods, or 404), not @fastify/cors's text/plain 400.
+  // Before @fastify/cors's own hook, which would answer it first.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'OPTIONS' && (request.headers.origin === undefined || request.headers['access-control-request-method'] === undefined)) {
+      reply.callNotFound()
+      return
+    }
+    done()
+  })
   await app.register(cors, {
     origin: origins,
     methods: ['GET', 'POST'],
