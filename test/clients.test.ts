@@ -87,6 +87,7 @@ t.test('the quota counts characters of text: over it is 429 with Retry-After, an
   t.match(over.headers.ratelimit, /^"chars";r=20;/)
   const huge = await built.analyze({ text: text(101) }, { 'x-api-key': BOB })
   t.match(huge.body, { code: 'QUOTA_EXCEEDED', detail: /more than the whole quota of 100/ })
+  t.equal(huge.headers['retry-after'], undefined, 'no Retry-After for a text no wait makes fit')
 })
 
 t.test('a refused charge takes nothing from charges made at the same time: a batch item that fits is served', async (t) => {

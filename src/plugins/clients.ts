@@ -147,9 +147,9 @@ export async function chargeQuota (request: FastifyRequest, chars: number): Prom
   const client = request.client
   if (quota === undefined || client === undefined) return 0
   if (chars === 0) return 0
+  // No Retry-After: no wait makes such a text fit, and a client that honours the header would only loop.
   if (chars > quota.points) {
-    throw new ServiceError('QUOTA_EXCEEDED', `a text of ${chars} characters is more than the whole quota of ${quota.points} characters per ${quota.windowS} s`,
-      { retryAfterS: quota.windowS })
+    throw new ServiceError('QUOTA_EXCEEDED', `a text of ${chars} characters is more than the whole quota of ${quota.points} characters per ${quota.windowS} s; it will not fit, send a shorter one`)
   }
   const charge = await quota.charge(client.id, chars)
   request.quotaStanding = charge.standing
