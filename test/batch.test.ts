@@ -69,6 +69,7 @@ t.test('Accept: application/json answers one array in input order; a failed part
   const res = await batch(built, { items }, { accept: 'application/json' })
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^application\/json/)
+  t.equal(res.headers.vary, 'Accept')
   const answer = await res.body.json() as any[]
   t.same(answer.map((l) => l.id), ['x', 'y', 'z'])
   t.match(answer[0], { index: 0, status: 200, analysis: { partial: true, entities: null, parts: { entities: { status: 'error', code: 'UPSTREAM_ERROR' } } } })

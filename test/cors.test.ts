@@ -32,6 +32,7 @@ t.test('a listed origin passes the preflight and may read the request id, timing
   t.equal(res.headers['access-control-allow-origin'], PAGE)
   t.equal(res.headers['access-control-expose-headers'], 'x-request-id, server-timing, partial-response, retry-after, cache-status, ratelimit, ratelimit-policy, www-authenticate')
   t.equal(res.headers['timing-allow-origin'], PAGE)
+  t.equal(res.headers.vary, 'Origin, Accept', 'the answer varies with both')
 })
 
 t.test('an origin that is not listed gets no CORS grant', async (t) => {

@@ -120,9 +120,11 @@ t.test('without a streaming Accept the JSON answer is unchanged', async (t) => {
     t.equal(res.status, 200, accept)
     t.match(res.headers['content-type'], /^application\/json/, accept)
     t.match(res.body, { summary: String, partial: false })
+    t.equal(res.headers.vary, 'Accept', 'the answer says it varies with Accept')
   }
   const res = await built.analyze({ text: TEXT }, { accept: 'application/json;q=0.1, application/x-ndjson' })
   t.match(res.headers['content-type'], /^application\/x-ndjson/, 'q-values decide')
+  t.equal(res.headers.vary, 'Accept', 'and so does the stream')
 })
 
 t.test('a client that leaves mid-stream cancels the parts still running; nothing leaks', async (t) => {

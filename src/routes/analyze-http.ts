@@ -12,7 +12,7 @@ import { TIMEOUT_HEADER } from '../upstream/client.js'
 import type { Limiter } from '../upstream/limiter.js'
 import { chargeQuota, refundQuota } from '../plugins/clients.js'
 import { codePoints } from '../code-points.js'
-import { isStream, JSON_TYPE, JSONL, NDJSON, negotiate, sendEvents, SSE } from './media.js'
+import { isStream, JSON_TYPE, JSONL, NDJSON, negotiateAnswer, sendEvents, SSE } from './media.js'
 import type { StreamEvent } from './media.js'
 
 export interface AnalyzeBody extends AnalyzeInput {
@@ -33,7 +33,7 @@ const ANALYZE_MEDIA = [JSON_TYPE, NDJSON, JSONL, SSE] as const
 export async function analyzeRequest (request: FastifyRequest<{ Body: AnalyzeBody }>, reply: FastifyReply): Promise<Analysis | FastifyReply> {
   const app = request.server
   const body = request.body
-  const media = negotiate(request.headers.accept, ANALYZE_MEDIA)
+  const media = negotiateAnswer(request, reply, ANALYZE_MEDIA)
   const budgetMs = requestBudget(request, body.timeoutMs, app.config.REQUEST_TIMEOUT_MS)
   const scope = new Scope(budgetMs, { parent: app.lifetime, clientDeadline: budgetMs < app.config.REQUEST_TIMEOUT_MS })
   const res = reply.raw

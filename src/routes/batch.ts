@@ -12,7 +12,7 @@ import { analysisProblems, analyzeHeaders, batchAnswers, batchBody, batchItem, b
 import { requestBudget, settleAnalysis, startAnalysis } from './analyze-http.js'
 import { codePointLengths, codePoints } from '../code-points.js'
 import type { AnalyzeBody } from './analyze-http.js'
-import { isStream, JSON_TYPE, JSONL, NDJSON, negotiate, sendEvents, SSE } from './media.js'
+import { isStream, JSON_TYPE, JSONL, NDJSON, negotiateAnswer, sendEvents, SSE } from './media.js'
 import type { StreamEvent } from './media.js'
 
 interface BatchBody {
@@ -75,7 +75,7 @@ export default async function batchRoute (app: FastifyInstance): Promise<void> {
   }, async (request: FastifyRequest<{ Body: BatchBody }>, reply: FastifyReply) => {
     const startedAt = performance.now()
     const items = request.body.items
-    const media = negotiate(request.headers.accept, BATCH_MEDIA)
+    const media = negotiateAnswer(request, reply, BATCH_MEDIA)
     const budgetMs = requestBudget(request, request.body.timeoutMs, MAX_BATCH_TIMEOUT_MS, REQUEST_TIMEOUT_MS)
     let chars = 0
     for (const item of items) {

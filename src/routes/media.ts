@@ -1,6 +1,6 @@
 // Answers as a stream of events: NDJSON (or JSON Lines) one object per line, or Server-Sent Events, pulled as the client reads.
 import { Readable } from 'node:stream'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import Negotiator from 'negotiator'
 
 export const NDJSON = 'application/x-ndjson'
@@ -26,6 +26,16 @@ export function negotiate<T extends string> (accept: string | undefined, offered
   if (accept === undefined || accept === '') return offered[0]!
   const preferred = new Negotiator({ headers: { accept } }).mediaType(offered as T[]) as T | undefined
   return preferred ?? offered[0]!
+}
+
+/**
+ * `negotiate` for a route's answer, which then varies with Accept: says so (RFC 9110 12.5.5), beside
+ * whatever Vary already holds (Origin, with CORS on), so no cache serves a stream to a JSON client.
+ */
+export function negotiateAnswer<T extends string> (request: FastifyRequest, reply: FastifyReply, offered: readonly T[]): T {
+  const vary = reply.getHeader('vary')
+  reply.header('vary', vary === undefined || vary === '' ? 'Accept' : `${String(vary)}, Accept`)
+  return negotiate(request.headers.accept, offered)
 }
 
 export function isStream (media: string): media is StreamMedia {
