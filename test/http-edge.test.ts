@@ -164,6 +164,13 @@ t.test('a body in another charset than UTF-8, or with any Content-Encoding, is a
     t.equal(res.status, 200, `charset=${charset} is UTF-8`)
   }
   t.equal((await built.analyze(body, { 'content-encoding': 'identity' })).status, 200, 'identity is no encoding')
+  // Only a route that reads a body judges its encoding: liveness never fails, an unknown path is a 404.
+  const live = await request(`${built.url}/health/live`, { method: 'GET', dispatcher: built.client, headers: { 'content-encoding': 'gzip' }, body: 'hello' })
+  await live.body.dump()
+  t.equal(live.statusCode, 200, 'GET /health/live with an encoded body')
+  const nowhere = await request(`${built.url}/nope`, { method: 'POST', dispatcher: built.client, headers: { 'content-type': 'application/json', 'content-encoding': 'br' }, body })
+  t.equal(nowhere.statusCode, 404, 'POST /nope with an encoded body')
+  t.match(await nowhere.body.json(), { code: 'NOT_FOUND' })
 })
 
 t.test('the body limit admits every text the text limit admits, however it is escaped (12 bytes a character)', async (t) => {

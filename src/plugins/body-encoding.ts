@@ -25,8 +25,10 @@ export default fp(async function bodyEncoding (app: FastifyInstance) {
   app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const headers = request.headers
     const length = headers['content-length']
-    // Only a body has a charset or an encoding to read it by.
+    // Only a body has a charset or an encoding to read it by, and only the POST routes read one: liveness
+    // must not fail for a body it ignores, nor an unknown path answer anything but its 404 or 405.
     if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return done()
+    if (request.method !== 'POST' || request.is404) return done()
     const problem = encodingProblem(headers['content-type'], headers['content-encoding'])
     done(problem === undefined ? undefined : new ServiceError('UNSUPPORTED_MEDIA_TYPE', problem))
   })
