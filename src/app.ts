@@ -5,7 +5,7 @@ import Fastify from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fastifyEnv from '@fastify/env'
 import type { Dispatcher } from 'undici'
-import { checkConfig, configSchema, toConfigError } from './config.js'
+import { checkConfig, checkNumbers, configSchema, toConfigError } from './config.js'
 import { codePointLengths } from './code-points.js'
 import tracing from './plugins/tracing.js'
 import problems, { frameworkError } from './plugins/problems.js'
@@ -91,6 +91,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
 
+  checkNumbers(opts.env)
   try {
     await app.register(fastifyEnv, { schema: configSchema, data: opts.env, env: false, dotenv: false })
   } catch (err) {

@@ -191,12 +191,52 @@ export function loadLogConfig (env: Record<string, unknown> = process.env): LogC
   }
 }
 
-/** The rules between variables, which a per-variable schema cannot say. */
+/**
+ * Whole numbers are written in decimal digits: the schema's coercion would otherwise read PORT=0x10 as
+ * 16 and 1e4 as 10000, and start on a value nobody wrote. Values given as numbers (tests) pass.
+ */
+export function checkNumbers (env: Record<string, unknown>): void {
+  for (const [name, rule] of Object.entries(configSchema.properties)) {
+    const value = env[name]
+    // What is no number at all ('eighty') or out of range ('-1') the schema refuses, naming its rule.
+    if (rule.type === 'integer' && typeof value === 'string' && !/^\s*-?\d+\s*$/.test(value) && Number.isFinite(Number(value)) && value.trim() !== '') {
+      throw new ConfigError(`invalid configuration: ${name} must be a whole number in decimal digits, got ${JSON.stringify(value)}`)
+    }
+  }
+}
+
+/** Parses a URL variable; the message never repeats the value, which may hold a password. */
+function parseUrl (name: string, value: string): URL {
+  try {
+    return new URL(value)
+  } catch {
+    throw new ConfigError(`invalid configuration: ${name} is not a valid URL (check its host and port)`)
+  }
+}
+
+/** The rules between variables, and within a URL, which a per-variable schema cannot say. */
 export function checkConfig (config: Config): void {
-  if (config.TEXT_API_URL !== '' && config.TEXT_API_KEY === '') {
-    throw new ConfigError('invalid configuration: TEXT_API_KEY is required when TEXT_API_URL is set')
+  if (config.TEXT_API_URL !== '') {
+    if (config.TEXT_API_KEY === '') throw new ConfigError('invalid configuration: TEXT_API_KEY is required when TEXT_API_URL is set')
+    const url = parseUrl('TEXT_API_URL', config.TEXT_API_URL)
+    // They would be dropped without a word: the upstream is called with its origin and path only.
+    if (url.username !== '' || url.password !== '') {
+      throw new ConfigError('invalid configuration: TEXT_API_URL must not hold credentials (user:password@); the key goes in TEXT_API_KEY')
+    }
+  }
+  if (config.REDIS_URL !== '') {
+    const url = parseUrl('REDIS_URL', config.REDIS_URL)
+    if (!/^\/?(\d{1,5})?$/.test(url.pathname)) {
+      throw new ConfigError('invalid configuration: REDIS_URL\'s path must be a database number, e.g. redis://host:6379/0')
+    }
   }
   if (config.HEADERS_TIMEOUT_MS > config.BODY_TIMEOUT_MS) {
     throw new ConfigError(`invalid configuration: HEADERS_TIMEOUT_MS (${config.HEADERS_TIMEOUT_MS}) must not exceed BODY_TIMEOUT_MS (${config.BODY_TIMEOUT_MS}), which counts the headers too`)
+  }
+  if (config.MAX_BATCH_TIMEOUT_MS < config.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`invalid configuration: MAX_BATCH_TIMEOUT_MS (${config.MAX_BATCH_TIMEOUT_MS}) must not be below REQUEST_TIMEOUT_MS (${config.REQUEST_TIMEOUT_MS}), the deadline a batch item gets by default`)
+  }
+  if (config.UPSTREAM_CONCURRENCY > 0 && config.UPSTREAM_FALLBACK_CONCURRENCY > config.UPSTREAM_CONCURRENCY) {
+    throw new ConfigError(`invalid configuration: UPSTREAM_FALLBACK_CONCURRENCY (${config.UPSTREAM_FALLBACK_CONCURRENCY}) must not exceed UPSTREAM_CONCURRENCY (${config.UPSTREAM_CONCURRENCY}), the limit of the whole cluster`)
   }
 }

@@ -61,7 +61,13 @@ const config = app.config
 // The way orchestrators need it: first not ready (still serving) for SHUTDOWN_DELAY_MS, so the endpoint
 // is taken out of rotation before connections are refused; then stop accepting and finish what is in
 // flight within SHUTDOWN_GRACE_MS.
-closeWithGrace({ delay: config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
+// A second error, or the grace running out, exits at once: the lines buffered so far are written first.
+closeWithGrace({
+  delay: config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_GRACE_MS,
+  logger,
+  onSecondError: (err: unknown) => { logger.error({ err }, 'second error, exiting'); flush() },
+  onTimeout: (delay: number) => { logger.error({ delay }, 'shutdown took longer than its grace, exiting'); flush() },
+}, async ({ signal, err }) => {
   if (err !== undefined) {
     logger.error({ err }, 'shutting down after an uncaught error')
   } else if (config.SHUTDOWN_DELAY_MS > 0) {
