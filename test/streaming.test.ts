@@ -149,3 +149,21 @@ t.test('a client that leaves mid-stream cancels the parts still running; nothing
   t.equal(built.upstream.inFlight, 0, 'the upstream saw both calls cancelled')
   await leaks.assertClean(t, built)
 })
+
+t.test('a stream answers 200 with its headers at once, before any part has finished', async (t) => {
+  const built = await build(t)
+  built.upstream.script('*', { kind: 'hang' })
+  for (const accept of ['application/x-ndjson', 'text/event-stream']) {
+    const controller = new AbortController()
+    const before = built.upstream.calls.length
+    // The status arrives while every call is still in flight (a hanging upstream: nothing can finish).
+    const res = await open(built, { text: `${TEXT} ${accept}`, timeoutMs: 8000 }, accept, controller.signal)
+    t.equal(res.statusCode, 200, accept)
+    t.match(res.headers['content-type'], accept)
+    t.equal(built.app.upstream.limiter.stats().inUse, 3, 'every call still holds its permit: none has ended')
+    while (built.upstream.calls.length < before + 3) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    await res.body.dump().catch(() => {})
+    while (built.app.upstream.limiter.stats().inUse > 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+})

@@ -1,4 +1,5 @@
 // Answers as a stream of events: NDJSON (or JSON Lines) one object per line, or Server-Sent Events, pulled as the client reads.
+import type { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Negotiator from 'negotiator'
@@ -53,10 +54,13 @@ export function sendEvents (reply: FastifyReply, media: StreamMedia, events: Asy
     .header('cache-control', 'no-store')
     // Proxies that buffer answers (nginx) pass this one through as it comes.
     .header('x-accel-buffering', 'no')
-  return reply.send(Readable.from(encode(events, media), { objectMode: false, highWaterMark: 16 * 1024 }))
+  return reply.send(Readable.from(encode(events, media, reply.raw), { objectMode: false, highWaterMark: 16 * 1024 }))
 }
 
-async function * encode (events: AsyncIterable<StreamEvent>, media: StreamMedia): AsyncGenerator<string> {
+async function * encode (events: AsyncIterable<StreamEvent>, media: StreamMedia, res: ServerResponse): AsyncGenerator<string> {
+  // First read, once Fastify has set the headers and piped: the 200 goes out now, not with the first
+  // part, so a client or proxy waiting for headers does not wait for the slowest upstream call.
+  res.flushHeaders()
   let id = 0
   for await (const e of events) {
     // JSON.stringify escapes every line break inside strings: one event is exactly one line.
