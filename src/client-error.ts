@@ -31,6 +31,12 @@ function toServiceError (err: ParserError, app: FastifyInstance): ServiceError |
   }
 }
 
+/** On a response that a route is serving: its request's id (set in client-closed.ts). */
+export const requestIdOf = Symbol('text-bff.request-id')
+/** Set on such a response when the refusal below was written in its place (a body that trickled in past its time). */
+export const refusalOf = Symbol('text-bff.refusal')
+export type TrackedResponse = ServerResponse & { [requestIdOf]?: string, [refusalOf]?: ServiceError }
+
 /**
  * Fastify's `clientErrorHandler`, `this` being the app. Logs the code and llhttp's reason only: the
  * error's `rawPacket` holds the client's bytes, keys included, and is never logged.
@@ -38,10 +44,17 @@ function toServiceError (err: ParserError, app: FastifyInstance): ServiceError |
 export function clientError (this: FastifyInstance, err: ParserError, socket: Socket): void {
   const serviceError = toServiceError(err, this)
   // A response already under way (a stream) cannot be followed by another one on the same socket.
-  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+  const inFlight = (socket as Socket & { _httpMessage?: TrackedResponse | null })._httpMessage
   if (serviceError !== undefined && socket.writable && inFlight?.headersSent !== true) {
-    const requestId = randomUUID()
-    this.log.info({ requestId, statusCode: serviceError.status, code: serviceError.code, reason: typeof err.reason === 'string' ? err.reason : err.code }, 'client error')
+    // A request a route was serving keeps its id; its one log line and its count (this status, not
+    // CLIENT_CLOSED) come from client-closed.ts when its response closes.
+    const tracked = inFlight?.[requestIdOf]
+    const requestId = tracked ?? randomUUID()
+    if (tracked === undefined) {
+      this.log.info({ requestId, statusCode: serviceError.status, code: serviceError.code, reason: typeof err.reason === 'string' ? err.reason : err.code }, 'client error')
+    } else {
+      inFlight![refusalOf] = serviceError
+    }
     const body = JSON.stringify(toProblem(serviceError, requestId))
     socket.end(`HTTP/1.1 ${serviceError.status} ${STATUS_CODES[serviceError.status]}\r\n` +
       `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`)

@@ -63,6 +63,8 @@ export interface RequestClosedEvent {
   readonly client: string | undefined
   /** From the request's arrival to the client leaving. */
   readonly seconds: number
+  /** 499 (CLIENT_CLOSED, never sent), or the status of the refusal Node's parser wrote instead (408). */
+  readonly status: number
 }
 
 export const partChannel = tracingChannel<PartEvent>('text-bff:part')

@@ -2,6 +2,7 @@
 import { LogController } from 'fastify'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errorCodes } from './errors.js'
+import type { ServiceError } from './errors.js'
 
 /** Half Fastify's default logging cost (one line, not two), and no hook on the request path. */
 export class RequestLog extends LogController {
@@ -30,6 +31,7 @@ function requestLine (request: FastifyRequest, reply: FastifyReply, statusCode: 
 }
 
 /** The one line of a request whose client left before its answer was complete (it never completes). */
-export function logClientClosed (request: FastifyRequest, reply: FastifyReply): void {
-  reply.log.info({ ...requestLine(request, reply, errorCodes.CLIENT_CLOSED.status), code: 'CLIENT_CLOSED' }, 'request closed by the client')
+export function logClientClosed (request: FastifyRequest, reply: FastifyReply, refusal?: ServiceError): void {
+  if (refusal !== undefined) reply.log.info({ ...requestLine(request, reply, refusal.status), code: refusal.code }, 'client error')
+  else reply.log.info({ ...requestLine(request, reply, errorCodes.CLIENT_CLOSED.status), code: 'CLIENT_CLOSED' }, 'request closed by the client')
 }

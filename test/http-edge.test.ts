@@ -104,6 +104,14 @@ t.test('a body that trickles in past BODY_TIMEOUT_MS is cut off with 408 and a c
   t.ok(sent < body.length, `cut off before the body was complete (${sent} of ${body.length} bytes)`)
   await assertProblem(t, built, res, 'REQUEST_TIMEOUT', /BODY_TIMEOUT_MS \(600 ms\)/)
   t.equal(built.upstream.calls.length, 0)
+  // Logged and counted once, as what it was: a 408 under the request's own id, not a client that left.
+  const lines = async (): Promise<any[]> => built.logs.map((l) => JSON.parse(l)).filter((l) => l.requestId === res.headers['x-request-id'])
+  while ((await lines()).length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.match(await lines(), [{ statusCode: 408, code: 'REQUEST_TIMEOUT', msg: 'client error' }])
+  t.notOk(built.logs.some((l) => l.includes('CLIENT_CLOSED')), 'no CLIENT_CLOSED line')
+  const metrics = await (await request(`${built.url}/metrics`, { dispatcher: built.client })).body.text()
+  t.match(metrics, /text_bff_http_requests_total\{[^}]*route="\/analyze"[^}]*status="408"[^}]*\} 1/)
+  t.notMatch(metrics, /status="499"/)
 
   const slow = await open(built)
   const slowAnswer = answer(slow)

@@ -249,7 +249,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   // A client that left is counted once, as CLIENT_CLOSED's 499 (src/plugins/client-closed.ts).
   const onClosed = (message: unknown): void => {
     const event = message as RequestClosedEvent
-    if (event.source === app) count(event.route, errorCodes.CLIENT_CLOSED.status, event.seconds, event.client)
+    if (event.source === app) count(event.route, event.status, event.seconds, event.client)
   }
   // Sheds carry no source: with several apps in one process (tests) each counts them all.
   const unsubscribe = subscribeAll([[partChannel.asyncEnd, onPart], [attemptChannel.asyncEnd, onAttempt], [circuitChannel, onCircuit], [shedChannel, onShed], [requestClosedChannel, onClosed]])
