@@ -81,3 +81,19 @@ t.test('never writes the key to logs or error bodies', async (t) => {
   t.ok(logs.length > 0, 'something was logged')
   t.notMatch(logs.join(''), TEST_KEY)
 })
+
+t.test('a text with a lone surrogate is refused by name; a surrogate pair and an escaped NUL are characters like any other', async (t) => {
+  const built = await build(t)
+  for (const text of ['\\ud800', 'Ada \\udfff Lovelace.', 'a pair reversed \\ude00\\ud83d']) {
+    const res = await built.analyze(`{"text":"${text}"}`)
+    t.equal(res.status, 400, text)
+    t.match(res.body, { code: 'VALIDATION_FAILED', detail: /well-formed Unicode: it holds a lone surrogate/ })
+  }
+  t.equal(built.upstream.calls.length, 0, 'nothing was sent upstream')
+  for (const text of ['Ada \\ud83d\\ude00 Lovelace.', 'Ada\\u0000Lovelace.']) {
+    t.equal((await built.analyze(`{"text":"${text}"}`)).status, 200, text)
+  }
+  const batch = await built.client.request({ origin: built.url, path: '/analyze/batch', method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{"items":[{"text":"Fine text."},{"text":"bad \\ud800"}]}' })
+  const lines = await batch.body.json() as Array<{ status: number, problem?: { code: string } }>
+  t.match(lines, [{ status: 200 }, { status: 400, problem: { code: 'VALIDATION_FAILED' } }], 'a batch item with one fails alone')
+})
