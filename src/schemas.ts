@@ -43,11 +43,19 @@ export const problem = {
   },
 } as const
 
+/** The headers a refusal carries besides the document: what to present, or when to come back. */
+const problemHeaders: Record<number, Record<string, { type: 'string', description: string }>> = {
+  401: { 'www-authenticate': { type: 'string', description: 'The Bearer scheme and its realm (with error="invalid_token" for an unknown key)' } },
+  429: { 'retry-after': { type: 'string', description: 'Seconds before trying again (absent when no wait helps: a text longer than the whole quota)' } },
+  503: { 'retry-after': { type: 'string', description: 'Seconds before trying again, when the service knows (overload, an open circuit, the upstream\'s rate limit)' } },
+}
+
 /** A problem document limited to the codes that answer with `status` (less `except`), with an example of each. */
 export function problemFor (status: number, description: string, except: readonly ErrorCode[] = []) {
   const these = codes.filter((c) => errorCodes[c].status === status && !except.includes(c))
   return {
     description,
+    ...(problemHeaders[status] === undefined ? {} : { headers: problemHeaders[status] }),
     content: {
       'application/problem+json': {
         schema: { ...problem, properties: { ...problem.properties, code: { ...problem.properties.code, enum: these } } },
@@ -172,7 +180,7 @@ export const analysisResponse = {
             mostCommonPhrases: ['Analytical Engine', 'Ada Lovelace', 'Charles Babbage'],
             parts: {
               summary: ok(14.7, 'miss'),
-              entities: { status: 'error', code: 'UPSTREAM_TIMEOUT', detail: "the request's 10000 ms deadline passed while the upstream call was in flight", durationMs: 10000.4, attempts: 1, cache: 'miss' },
+              entities: { status: 'error', code: 'UPSTREAM_TIMEOUT', detail: "the request's 10000 ms deadline passed while the upstream call was in flight", durationMs: 10000.4, attempts: 1 },
               mostCommonPhrases: ok(21.5, 'miss'),
             },
             partial: true,

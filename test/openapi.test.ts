@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { build } from './helpers/build.js'
 import type { Built } from './helpers/build.js'
 
-type Doc = { openapi: string, paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object, examples?: Record<string, { value: unknown }> }> }> }>> }
+type Doc = { openapi: string, paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown>, content?: Record<string, { schema: object, examples?: Record<string, { value: unknown }> }> }> }>> }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true })
 
@@ -19,6 +19,10 @@ async function fetchDoc (built: Built): Promise<Doc> {
 function conforms (t: Test, doc: Doc, route: string, method: string, res: { statusCode: number, headers: Record<string, unknown>, body: string }): void {
   const declared = doc.paths[route]?.[method]?.responses[String(res.statusCode)]
   t.ok(declared, `${method.toUpperCase()} ${route} declares ${res.statusCode}`)
+  // What a refusal tells the client to do besides its document is declared too.
+  for (const header of ['retry-after', 'www-authenticate']) {
+    if (res.headers[header] !== undefined) t.ok(declared?.headers?.[header], `${method.toUpperCase()} ${route} ${res.statusCode} declares its ${header} header`)
+  }
   const type = String(res.headers['content-type']).split(';')[0]!
   const media = declared?.content?.[type]
   t.ok(media, `${method.toUpperCase()} ${route} ${res.statusCode} declares ${type}`)
@@ -132,6 +136,13 @@ t.test('the answers of client keys and limits match the document too', async (t)
   t.equal(limited.statusCode, 429)
   conforms(t, doc, '/analyze', 'post', limited)
   t.match(JSON.stringify(doc.paths['/analyze']!.post), /"security"/, 'the operation names its security schemes')
+  // The metrics behind a key of their own: the 401 and the security are in the document.
+  const metrics = await build(t, { METRICS_KEY: 'a'.repeat(64) })
+  const metricsDoc = await fetchDoc(metrics)
+  const refused = await metrics.app.inject('/metrics')
+  t.equal(refused.statusCode, 401)
+  conforms(t, metricsDoc, '/metrics', 'get', refused)
+  t.match(JSON.stringify(metricsDoc.paths['/metrics']!.get), /"security"/)
 })
 
 t.test('the health and problem routes answer as declared', async (t) => {

@@ -12,6 +12,7 @@ import type { EndpointGuard } from '../upstream/guard.js'
 import { identify, presentedKey } from '../clients/keys.js'
 import { attemptOutcome, errorCodes, ServiceError } from '../errors.js'
 import { TalliedHistogram } from './tally.js'
+import { problemFor } from '../schemas.js'
 import { routeLabel } from './problems.js'
 import type { HistogramTally } from './tally.js'
 
@@ -271,7 +272,11 @@ export default fp(async function metrics (app: FastifyInstance) {
       summary: 'Prometheus metrics',
       description: 'Every series the service exports, in the Prometheus text format (METRICS=false turns it off).',
       tags: ['health'],
-      response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      ...(metricsKey === undefined ? {} : { security: [{ bearer: [] }, { apiKey: [] }] }),
+      response: {
+        200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } },
+        ...(metricsKey === undefined ? {} : { 401: problemFor(401, 'METRICS_KEY is set and the request carried no key, or another one') }),
+      },
     },
   }, async (_request, reply) => {
     reply.type(registry.contentType)
