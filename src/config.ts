@@ -156,7 +156,7 @@ export interface Config {
   MAX_BATCH_CHARS: number
   /** The most a batch's Request-Timeout-Ms (or timeoutMs) may give each item, in ms. */
   MAX_BATCH_TIMEOUT_MS: number
-  /** Upstream calls in flight for all batches on this replica together; 0: half the upstream limit. */
+  /** Upstream calls in flight for all batches together (the cluster's, with Redis); 0: half the upstream limit. */
   BATCH_CONCURRENCY: number
   /** Requests per client per minute; 0: no limit. */
   RATE_LIMIT_PER_MIN: number

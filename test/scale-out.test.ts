@@ -173,4 +173,22 @@ else {
     t.ok(b.ms >= 1000 && d.ms >= 1000, `the other replicas waited out the pause (${Math.round(b.ms)}, ${Math.round(d.ms)} ms)`)
     t.equal(c.upstream.count('summarize'), 4, 'one 429, then one call each after the pause')
   })
+
+  t.test('the batches of every replica together keep to one share of the cluster\'s limit', async (t) => {
+    // A limit of 8: the batches' share is 4 for the whole cluster, not 4 on each of the three replicas.
+    const c = await cluster(t, { UPSTREAM_CONCURRENCY: '8', UPSTREAM_ADAPTIVE: 'false', REQUEST_TIMEOUT_MS: '20000' }, 25)
+    c.upstream.script('*', { kind: 'ok', delayMs: 100 })
+    c.upstream.resetMax()
+    const batch = async (i: number) => {
+      const res = await request(`${c.replicas[i]!.url}/analyze/batch`, {
+        dispatcher: c.client, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ items: Array.from({ length: 8 }, () => ({ text: fresh() })) }),
+      })
+      return (await res.body.json() as Array<{ status: number }>).map((l) => l.status)
+    }
+    const answers = await Promise.all([batch(0), batch(1), batch(2)])
+    t.same(answers, Array(3).fill(Array(8).fill(200)), 'every item answered')
+    t.ok(c.upstream.maxInFlight <= 4, `at most 4 batch calls in flight across the cluster (saw ${c.upstream.maxInFlight})`)
+    t.equal(c.upstream.maxInFlight, 4, 'and the share is used')
+  })
 }

@@ -31,8 +31,7 @@ export default fp(async function analyzer (app: FastifyInstance) {
     cache: app.cache,
     upstreamIdentity: app.upstreamTarget.identity,
   }))
-  // Half the limit by default: however many batches run, interactive requests keep the other half.
-  app.decorate('batchLimiter', new LimiterShare(limiter, config.BATCH_CONCURRENCY || Math.max(1, Math.floor(app.upstream.concurrency / 2))))
+  app.decorate('batchLimiter', app.upstream.limits.batch)
   const lifetime = new Scope(Number.POSITIVE_INFINITY, { label: 'service' })
   app.decorate('lifetime', lifetime)
   let timer: NodeJS.Timeout | undefined

@@ -72,6 +72,8 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
   })])) as Record<PartName, EndpointGuard>
   const limits = createLimits({
     concurrency,
+    // Half the limit by default: however many batches run, interactive requests keep the other half.
+    batchConcurrency: Math.min(concurrency, config.BATCH_CONCURRENCY || Math.max(1, Math.floor(concurrency / 2))),
     queueLimit: config.UPSTREAM_QUEUE_LIMIT,
     ratePerSecond: config.UPSTREAM_RATE_LIMIT,
     adaptive: config.UPSTREAM_ADAPTIVE,

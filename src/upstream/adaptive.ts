@@ -1,5 +1,6 @@
 // An adaptive ceiling (AIMD) on this replica's upstream calls: lowered when the upstream signals overload, raised while calls succeed.
 import type { Limiter, PermitOutcome } from './limiter.js'
+import { Semaphore } from './semaphore.js'
 import { LimiterShare } from './share.js'
 
 /**
@@ -26,8 +27,13 @@ export class AdaptiveLimiter extends LimiterShare {
   #callMs = 0
   #now: () => number
 
+  /** The share's slots, resized as the ceiling moves. */
+  #slots: Semaphore
+
   constructor (inner: Limiter, max: number, now: () => number = performance.now.bind(performance)) {
-    super(inner, max)
+    const slots = new Semaphore(max, Number.POSITIVE_INFINITY)
+    super(inner, slots)
+    this.#slots = slots
     this.max = max
     this.#now = now
     this.#ceiling = max
@@ -58,6 +64,6 @@ export class AdaptiveLimiter extends LimiterShare {
     } else {
       return
     }
-    if (this.ceiling !== this.slots.limit) this.slots.resize(this.ceiling)
+    if (this.ceiling !== this.#slots.limit) this.#slots.resize(this.ceiling)
   }
 }

@@ -8,10 +8,13 @@ import { LocalRateWindow, RateLimitedLimiter, SharedRateWindow } from './rate-li
 import { Semaphore } from './semaphore.js'
 import { SharedPauses } from './shared-pauses.js'
 import { SharedSemaphore } from './shared-semaphore.js'
+import { LimiterShare } from './share.js'
 
 export interface LimitsOptions {
   /** Upstream calls in flight: in this process, or across the cluster when `redis` is given. */
   concurrency: number
+  /** Of those, the most all batches may hold together (in this process, or across the cluster). */
+  batchConcurrency: number
   queueLimit: number
   /** Calls per second over any one-second window (cluster-wide with Redis); 0 for none. */
   ratePerSecond: number
@@ -37,22 +40,21 @@ export interface Limits {
   adaptive: AdaptiveLimiter | undefined
   /** The cluster-wide semaphore, when on: its mode and lost leases are reported. */
   shared: SharedSemaphore | undefined
+  /** The batches' share of `limiter`: the cluster's batches together hold at most batchConcurrency permits. */
+  batch: LimiterShare
   close (): Promise<void>
 }
 
 export function createLimits (opts: LimitsOptions): Limits {
   const redis = opts.redis
-  const shared = redis === undefined
+  const semaphore = (key: string, limit: number, fallbackLimit: number, queueLimit: number): SharedSemaphore | undefined => redis === undefined
     ? undefined
-    : new SharedSemaphore({
-      link: redis.link,
-      key: `${redis.prefix}:permits`,
-      limit: opts.concurrency,
-      queueLimit: opts.queueLimit,
-      leaseMs: redis.leaseMs,
-      fallbackLimit: redis.fallbackConcurrency,
-      outageAfterMs: redis.outageAfterMs,
-    })
+    : new SharedSemaphore({ link: redis.link, key: `${redis.prefix}:${key}`, limit, queueLimit, leaseMs: redis.leaseMs, fallbackLimit, outageAfterMs: redis.outageAfterMs })
+  const shared = semaphore('permits', opts.concurrency, redis?.fallbackConcurrency ?? 0, opts.queueLimit)
+  // The batches' slots are counted where the permits are: with Redis, across the cluster, or every
+  // replica's batches would take their share of the cluster's limit and leave interactive requests none.
+  const batchSlots = semaphore('batch-permits', opts.batchConcurrency,
+    Math.max(1, Math.floor((redis?.fallbackConcurrency ?? 0) * opts.batchConcurrency / opts.concurrency)), Number.POSITIVE_INFINITY)
   let limiter: Limiter = shared ?? new Semaphore(opts.concurrency, opts.queueLimit)
   if (opts.ratePerSecond > 0) {
     const window = redis === undefined
@@ -73,8 +75,10 @@ export function createLimits (opts: LimitsOptions): Limits {
     pauses,
     adaptive,
     shared,
+    batch: new LimiterShare(adaptive ?? limiter, batchSlots ?? opts.batchConcurrency),
     async close () {
       shared?.close()
+      batchSlots?.close()
       if (pauses instanceof SharedPauses) await pauses.close()
     },
   }

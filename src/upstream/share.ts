@@ -10,23 +10,25 @@ import { Semaphore } from './semaphore.js'
  */
 export class LimiterShare implements Limiter {
   readonly inner: Limiter
-  protected readonly slots: Semaphore
+  /** The share's slots: a number of them in this process, or a Limiter of their own (one the cluster shares). */
+  protected readonly slots: Limiter
   /** Permits of the share held now: a slot and the inner permit both (a slot alone may still wait). */
   #held = 0
 
-  constructor (inner: Limiter, slots: number) {
+  constructor (inner: Limiter, slots: number | Limiter) {
     this.inner = inner
-    this.slots = new Semaphore(slots, Number.POSITIVE_INFINITY)
+    this.slots = typeof slots === 'number' ? new Semaphore(slots, Number.POSITIVE_INFINITY) : slots
   }
 
   /** Slots of the share now. */
   get size (): number {
-    return this.slots.limit
+    return this.slots.stats().limit
   }
 
   stats (): LimiterStats {
     const inner = this.inner.stats()
-    return { inUse: this.#held, limit: Math.min(inner.limit, this.slots.limit), waiting: inner.waiting + this.slots.stats().waiting, queueLimit: inner.queueLimit }
+    const slots = this.slots.stats()
+    return { inUse: this.#held, limit: Math.min(inner.limit, slots.limit), waiting: inner.waiting + slots.waiting, queueLimit: inner.queueLimit }
   }
 
   /** Callers queue for a slot first, then for the inner limiter: the longer wait of the two. */
