@@ -181,7 +181,9 @@ else {
     c.upstream.resetMax()
     const batch = async (i: number) => {
       const res = await request(`${c.replicas[i]!.url}/analyze/batch`, {
-        dispatcher: c.client, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+        dispatcher: c.client,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ items: Array.from({ length: 8 }, () => ({ text: fresh() })) }),
       })
       return (await res.body.json() as Array<{ status: number }>).map((l) => l.status)
