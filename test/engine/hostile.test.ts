@@ -60,7 +60,9 @@ for (const recipe of texts) {
 }
 
 t.test('time grows near-linearly: four times the text takes well under sixteen times as long', async (t) => {
-  for (const name of ['repeated place names', 'repeated abbreviation', 'initials without spaces', 'one letter, no spaces', 'every Unicode script', 'links without spaces']) {
+  for (const name of ['repeated place names', 'repeated abbreviation', 'initials without spaces', 'one letter, no spaces', 'every Unicode script', 'links without spaces',
+    // the numeric rules once read the rest of such a run again from each of its words
+    'number words: tens', 'number words: scores', "number words: mixed, none a number's start"]) {
     const recipe = texts.find((r) => r.name === name)
     if (recipe === undefined) throw new Error(`no recipe ${name}`)
     const best = (n: number): number => Math.min(timed(hostileText(recipe, n)).ms, timed(hostileText(recipe, n)).ms, timed(hostileText(recipe, n)).ms)

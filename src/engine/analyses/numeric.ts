@@ -76,22 +76,47 @@ function isNumberAt (t: Tokens, i: number): boolean {
   return w !== undefined && (NUMBER.test(w) || UNITS.has(w))
 }
 
+/**
+ * The tokens and, for each token j, where a number that goes on as far as j ends: a run of number
+ * words is read once, right to left, and numberEnd is a look-up, so the rules tried at each word of a
+ * long run ("tens tens tens …", which none of them takes) do not read the rest of the run again.
+ */
+interface Numbered extends Tokens {
+  /** t.length + 1 entries; the last is t.length */
+  readonly numberEnds: Int32Array
+}
+
+function numbered (t: Tokens, checkpoint: () => void): Numbered {
+  const ends = new Int32Array(t.length + 1)
+  ends[t.length] = t.length
+  for (let j = t.length - 1; j >= 0; j--) {
+    if ((j & 4095) === 0) checkpoint()
+    const step = continuesBy(t, j)
+    ends[j] = step === 0 ? j : ends[j + step] ?? j + step
+  }
+  return { ...t, numberEnds: ends }
+}
+
+/**
+ * How many tokens a number goes on by at token j: 0 (it stops before j), 1 ("hundred", "five" after
+ * "twenty") or 2 ("- five", "and one"); it reads only the tokens around j, never where the number started.
+ */
+function continuesBy (t: Tokens, j: number): 0 | 1 | 2 {
+  const w = t.lower[j] ?? ''
+  if (w === '-' && joined(t, j) && UNITS.has(t.lower[j + 1] ?? '') && joined(t, j + 1)) return 2
+  if (SCALES.has(w) && (joined(t, j) || !/^(?:m|k|b|m\.|b\.|k\.)$/u.test(w))) return 1
+  if (w === 'and' && UNITS.has(t.lower[j + 1] ?? '') && SCALES.has(t.lower[j - 1] ?? '')) return 2
+  if (UNITS.has(w) && w !== 'a' && w !== 'an' && w !== 'half' && UNITS.has(t.lower[j - 1] ?? '')) return 1
+  return 0
+}
+
 /** The end of a spelt or written number starting at i: "1.2 million", "twenty - five", "two hundred thousand". */
-function numberEnd (t: Tokens, i: number): number {
+function numberEnd (t: Numbered, i: number): number {
   if (!isNumberAt(t, i)) return i
   const first = t.lower[i] ?? ''
   // "a" and "an" count only before a scale: "a million", "a dozen", "an estimated" is not
   if ((first === 'a' || first === 'an' || first === 'half') && !(SCALES.has(t.lower[i + 1] ?? '') || t.lower[i + 1] === 'dozen')) return i
-  let j = i + 1
-  for (; j < t.length; j++) {
-    const w = t.lower[j] ?? ''
-    if (w === '-' && joined(t, j) && UNITS.has(t.lower[j + 1] ?? '') && joined(t, j + 1)) { j++; continue }
-    if (SCALES.has(w) && (joined(t, j) || !/^(?:m|k|b|m\.|b\.|k\.)$/u.test(w))) continue
-    if (w === 'and' && UNITS.has(t.lower[j + 1] ?? '') && SCALES.has(t.lower[j - 1] ?? '')) { j++; continue }
-    if (UNITS.has(w) && !['a', 'an', 'half'].includes(w) && UNITS.has(t.lower[j - 1] ?? '')) continue
-    break
-  }
-  return j
+  return t.numberEnds[i + 1] ?? i + 1
 }
 
 /** Modifiers a numeric entity includes ("about $5m", "more than 1,000"); returns where the number starts. */
@@ -105,7 +130,7 @@ function afterModifier (t: Tokens, i: number): number {
   return i
 }
 
-type Rule = (t: Tokens, i: number) => Match | undefined
+type Rule = (t: Numbered, i: number) => Match | undefined
 
 const money: Rule = (t, i) => {
   const w = t.lower[i] ?? ''
@@ -350,7 +375,7 @@ const date: Rule = (t, i) => {
 }
 
 /** "year to March", "12 months to May 2024", "quarter ended June": returns the end, or i. */
-function periodTo (t: Tokens, i: number): number {
+function periodTo (t: Numbered, i: number): number {
   let j = numberEnd(t, i)
   if (!DATE_UNITS.has(t.lower[j] ?? '')) return i
   j++
@@ -398,8 +423,12 @@ const cardinal: Rule = (t, i) => {
 // Longer and more specific first: a date or an amount is not also a count.
 const RULES: readonly Rule[] = [money, percent, time, date, quantity, ordinal, cardinal]
 
-/** Every numeric entity, left to right, none overlapping; each rule looks a few tokens ahead, so linear. */
-export function numericEntities (t: Tokens, checkpoint: () => void): Match[] {
+/**
+ * Every numeric entity, left to right, none overlapping; each rule looks a few tokens ahead, and a
+ * number's end is looked up (see Numbered), so linear whatever the run of number words.
+ */
+export function numericEntities (tokens: Tokens, checkpoint: () => void): Match[] {
+  const t = numbered(tokens, checkpoint)
   const out: Match[] = []
   for (let i = 0; i < t.length;) {
     if ((i & 255) === 0) checkpoint()
