@@ -73,6 +73,17 @@ t.test('every entity has a spaCy label, is text of the input, and appears once',
   }
 })
 
+t.test('a title whose quotation marks stand apart on their own lines is cut without the line breaks', async (t) => {
+  for (const text of [
+    'She read the novel "\nPride and Prejudice" twice.',
+    'She read the novel "Pride and Prejudice\n" twice.',
+    'She read the novel \u201c\n  Pride and Prejudice  \n\u201d twice.',
+    'She read the novel "\n\nPride and Prejudice\r\n\r\n" twice.'
+  ]) {
+    t.same(ner(text).filter(([label]) => label === 'WORK_OF_ART'), [['WORK_OF_ART', 'Pride and Prejudice']], JSON.stringify(text))
+  }
+})
+
 t.test('a list of places is split at its commas, and a title and a possessive are left out', async (t) => {
   const entities = ner('Dr. Grace Hopper\'s team moved from Paris, France to Tokyo, Japan in 1962.')
   t.ok(indexOf(entities, 'PERSON', 'Grace Hopper') !== -1, JSON.stringify(entities))

@@ -74,7 +74,7 @@ export function nerOf (doc: Document, checkpoint: () => void = noop): Entity[] {
   return entities
 }
 
-/** The entity as written, single-spaced, without a sentence's full stop that wink left on an abbreviation. */
+/** The entity as written, single-spaced and never padded, without a sentence's full stop that wink left on an abbreviation. */
 function surfaceOf (t: Tokens, m: Match): string {
   const start = t.starts[m.first] ?? 0
   let end = t.ends[m.end - 1] ?? start
@@ -82,7 +82,7 @@ function surfaceOf (t: Tokens, m: Match): string {
   // an amount's scale never takes a full stop ("$225M."); a name's abbreviation keeps it inside a sentence
   const numeric = m.label === 'MONEY' || m.label === 'CARDINAL' || m.label === 'QUANTITY'
   if (/^[^.]+\.$/u.test(last) && (numeric || m.end >= t.length || (t.opens[m.end] ?? false))) end--
-  return t.text.slice(start, end).replace(/\s+/gu, ' ')
+  return t.text.slice(start, end).replace(/\s+/gu, ' ').trim()
 }
 
 function noop (): void {}

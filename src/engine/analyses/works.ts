@@ -10,6 +10,7 @@ const KINDS = new Set(['book', 'novel', 'film', 'movie', 'song', 'album', 'singl
   'sculpture', 'symphony', 'musical', 'sitcom', 'drama', 'podcast', 'programme', 'program', 'report', 'column', 'bestseller',
   'ballad', 'anthem', 'hit', 'episode', 'game', 'comedy', 'thriller', 'trilogy', 'saga'])
 const MAX_TITLE_TOKENS = 10
+const BLANK = /^\s*$/u
 
 export function worksOfArt (t: Tokens, checkpoint: () => void): Match[] {
   const out: Match[] = []
@@ -31,7 +32,12 @@ export function worksOfArt (t: Tokens, checkpoint: () => void): Match[] {
       else if (/^\p{Ll}/u.test(w) && !SMALL.has(w)) lowers++
     }
     const kind = KINDS.has(t.lower[i - 1] ?? '') || KINDS.has(t.lower[i - 2] ?? '')
-    if (lowers === 0 && capitals >= 1 && (capitals >= 2 || kind) && (kind || j - i - 1 >= 2)) out.push({ label: 'WORK_OF_ART', first: i + 1, end: j })
+    // wink keeps a line break as a token: one just inside a quotation mark is no part of the title
+    let first = i + 1
+    let end = j
+    while (first < end && BLANK.test(t.words[first] ?? '')) first++
+    while (end > first && BLANK.test(t.words[end - 1] ?? '')) end--
+    if (lowers === 0 && capitals >= 1 && (capitals >= 2 || kind) && (kind || end - first >= 2)) out.push({ label: 'WORK_OF_ART', first, end })
     i = inside ? j + 1 : j
   }
   return out
