@@ -1,5 +1,5 @@
 // Most common phrases: frequent noun phrases, best first, never a lone stop word, capped.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { DEFAULT_MAX_PHRASES, mostCommonPhrases } from '../../src/engine/analyses/phrases.js'
 
@@ -79,4 +79,22 @@ t.test('repeated multi-word topics come before generic single nouns', async (t) 
   const phrases = mostCommonPhrases(text, 3)
   t.equal(phrases[0], 'battery storage', JSON.stringify(phrases))
   for (const generic of ['share', 'deal', 'day', 'year']) t.notOk(phrases.includes(generic), `not "${generic}"`)
+})
+
+t.test('a phrase that starts with a name written mid-sentence keeps the name\'s capital', async (t) => {
+  t.same(mostCommonPhrases('Investors sold Apple shares. Apple shares rose later. Apple said so.'), ['Apple', 'Apple shares', 'Investors'])
+  t.same(mostCommonPhrases('Google search is slow. Google search is fast. Many use Google search daily.'), ['Google search'])
+})
+
+t.test('every phrase is written so in the text: the fixtures and the evaluation set', async (t) => {
+  const eval_ = new URL('./fixtures/eval/', import.meta.url)
+  const evalTexts = ['dev', 'heldout'].flatMap((half) => readdirSync(new URL(`${half}/`, eval_)).filter((f) => f.endsWith('.txt'))
+    // the text after the header, without the {text|LABEL} markup
+    .map((f) => readFileSync(new URL(`${half}/${f}`, eval_), 'utf8').split(/^---$/mu).slice(1).join('---').replace(/\{([^{}|]+)\|[A-Z_]+\}/gu, '$1')))
+  const patterns = (JSON.parse(readFileSync(new URL('./fixtures/patterns.json', import.meta.url), 'utf8')) as { cases: Array<{ text: string }> }).cases.map((c) => c.text)
+  for (const text of [...Object.values(texts), ...evalTexts, ...patterns]) {
+    // phrases are single-spaced, like the rest of the engine's output
+    const spaced = text.replace(/\s+/gu, ' ')
+    for (const phrase of mostCommonPhrases(text, 20)) t.ok(spaced.includes(phrase), `"${phrase}" is in "${spaced.slice(0, 40)}…"`)
+  }
 })

@@ -1,6 +1,7 @@
 // The most frequent noun phrases of a text, from wink-nlp's part-of-speech tags.
 import { readDocument } from './document.js'
 import type { Document, Token } from './document.js'
+import { tokensOf } from './tokens.js'
 
 export const DEFAULT_MAX_PHRASES = 5
 // Longer runs are rare and mostly mis-tags; the cap keeps sub-phrase counting linear.
@@ -83,13 +84,15 @@ export function mostCommonPhrasesOf (doc: Document, max: number = DEFAULT_MAX_PH
   }
 
   checkpoint()
-  return [...tallies.entries()]
+  const top = [...tallies.entries()]
     .filter(([key, t]) => (covered.get(key) ?? 0) < t.count && !(t.norms.length === 1 && GENERIC.has(t.norms[0] ?? '')))
     .map(([, t]) => ({ t, weight: weightOf(t) }))
     .sort((a, b) => b.weight - a.weight || b.t.count - a.t.count || b.t.norms.length - a.t.norms.length || a.t.first - b.t.first)
     .map(({ t }) => t)
     .slice(0, max)
-    .map((t) => favouriteSurface(text, t))
+  if (top.length === 0) return []
+  const opening = openingOffsets(doc, checkpoint)
+  return top.map((t) => favouriteSurface(text, t, opening))
 }
 
 /**
@@ -160,24 +163,52 @@ function count (tallies: Map<string, Tally>, key: string, chunk: readonly Token[
   tally.spans.push(chunk[from]?.start ?? 0, chunk[to]?.end ?? 0)
 }
 
-/** The most frequent way the text writes the phrase; the earliest on a tie. */
-function favouriteSurface (text: string, tally: Tally): string {
-  const surfaces = new Map<string, number>()
+/** Where the tokens that open a sentence or a line (a heading, a caption) start: a capital there tells nothing. */
+function openingOffsets (doc: Document, checkpoint: () => void): Set<number> {
+  const { opens, starts } = tokensOf(doc, checkpoint)
+  const out = new Set<number>()
+  for (let i = 0; i < opens.length; i++) if (opens[i] === true) out.add(starts[i] ?? -1)
+  return out
+}
+
+/**
+ * The most frequent way the text writes the phrase, the earliest on a tie: always a surface of the
+ * text. A capital mid-sentence is how the text writes a phrase ("sold Apple shares"); a common noun
+ * phrase's capital at a sentence's start is not ("Battery storage is …" and "… of battery storage"),
+ * so such an occurrence only adds to a surface written elsewhere the same way or with the first
+ * letter in lower case, and is the answer only where the phrase is never written elsewhere.
+ */
+function favouriteSurface (text: string, tally: Tally, opening: ReadonlySet<number>): string {
+  const written = new Map<string, number>()
+  const atStarts = new Map<string, number>()
   for (let i = 0; i < tally.spans.length; i += 2) {
-    const surface = text.slice(tally.spans[i], tally.spans[i + 1]).replace(/\s+/gu, ' ')
-    surfaces.set(surface, (surfaces.get(surface) ?? 0) + 1)
+    const start = tally.spans[i] ?? 0
+    const surface = text.slice(start, tally.spans[i + 1]).replace(/\s+/gu, ' ')
+    const into = !tally.proper && opening.has(start) && /^\p{Lu}/u.test(surface) ? atStarts : written
+    into.set(surface, (into.get(surface) ?? 0) + 1)
   }
-  let best = ''
-  let bestCount = 0
-  for (const [surface, n] of surfaces) {
-    // a common noun phrase is written as in running text, not as a sentence's capitalised start
-    const count = !tally.proper && /^\p{Lu}\p{Ll}/u.test(surface) ? n / 2 : n
-    if (count > bestCount) {
-      best = surface
-      bestCount = count
+  if (written.size === 0) return mostFrequent(atStarts)
+  for (const [surface, n] of atStarts) {
+    const lowered = surface.charAt(0).toLowerCase() + surface.slice(1)
+    for (const same of lowered === surface ? [surface] : [surface, lowered]) {
+      const had = written.get(same)
+      if (had !== undefined) written.set(same, had + n)
     }
   }
-  return !tally.proper && /^\p{Lu}\p{Ll}/u.test(best) ? best.charAt(0).toLowerCase() + best.slice(1) : best
+  return mostFrequent(written)
+}
+
+/** The key with the largest count; the first inserted on a tie. */
+function mostFrequent (counts: ReadonlyMap<string, number>): string {
+  let best = ''
+  let bestCount = 0
+  for (const [key, n] of counts) {
+    if (n > bestCount) {
+      best = key
+      bestCount = n
+    }
+  }
+  return best
 }
 
 function noop (): void {}
