@@ -162,6 +162,13 @@ t.test('Cache-Control: no-cache skips reading but stores; no-store neither reads
   t.match(unstored.headers['cache-status'], /^text-bff; fwd=request; detail=/)
   const after = await built.analyze({ text: other })
   t.match(after.body.parts.summary, { cache: 'miss' }, 'nothing was stored by no-store')
+  // A browser's reload (max-age=0), and Pragma: no-cache without a Cache-Control, are no-cache too.
+  for (const headers of [{ 'cache-control': 'max-age=0' }, { 'cache-control': 'max-age="0"' }, { pragma: 'no-cache' }]) {
+    const reloaded = await built.analyze({ text }, headers)
+    t.match(reloaded.headers['cache-status'], /^text-bff; fwd=request; stored;/, JSON.stringify(headers))
+  }
+  const aged = await built.analyze({ text }, { 'cache-control': 'max-age=60', pragma: 'no-cache' })
+  t.match(aged.headers['cache-status'], /^text-bff; hit;/, 'another age, and Pragma beside a Cache-Control, change nothing')
 })
 
 t.test('a value larger than CACHE_MAX_ENTRY_BYTES is not stored; one within it is, however much memory it takes', async (t) => {

@@ -5,12 +5,16 @@ import type { CacheMode } from '../analyze/fetch-part.js'
 /** The service's name in Cache-Status. */
 export const CACHE_NAME = 'text-bff'
 
-/** `no-store` wins over `no-cache`; other directives do not concern a cache of analyses. */
-export function cacheMode (header: string | string[] | undefined): CacheMode {
-  if (header === undefined) return 'use'
+/**
+ * `no-store` wins over `no-cache`. `max-age=0` (what a browser's reload sends) asks for nothing older
+ * than now: `no-cache` too (RFC 9111 5.2.1.1); so is `Pragma: no-cache` without a Cache-Control (5.4).
+ * Other directives, and other ages, are not honoured: an entry is fresh for CACHE_TTL_S.
+ */
+export function cacheMode (header: string | string[] | undefined, pragma?: string | string[]): CacheMode {
+  if (header === undefined) return pragma !== undefined && String(pragma).toLowerCase().includes('no-cache') ? 'refresh' : 'use'
   const directives = (Array.isArray(header) ? header.join(',') : header).toLowerCase().split(',').map((d) => d.trim())
   if (directives.includes('no-store')) return 'bypass'
-  if (directives.includes('no-cache')) return 'refresh'
+  if (directives.includes('no-cache') || directives.some((d) => /^max-age\s*=\s*"?0+"?$/.test(d))) return 'refresh'
   return 'use'
 }
 

@@ -96,7 +96,7 @@ export async function startAnalysis (request: FastifyRequest, body: AnalyzeBody,
     const stray = body.require.find((p) => !body.parts!.includes(p))
     if (stray !== undefined) throw new ServiceError('VALIDATION_FAILED', `require names "${stray}", which is not in parts`)
   }
-  const plan = analyzer.plan({ text: body.text, parts: body.parts, cache: cacheMode(request.headers['cache-control']) })
+  const plan = analyzer.plan({ text: body.text, parts: body.parts, cache: cacheMode(request.headers['cache-control'], request.headers.pragma) })
   // A text whose every part the cache answers costs nothing; without a quota, nothing is counted or awaited.
   const charged = plan.misses > 0 && request.server.clients.quota !== undefined ? await chargeQuota(request, codePoints(plan.text)) : 0
   try {
