@@ -9,7 +9,7 @@ import { checkConfig, checkNumbers, configSchema, toConfigError } from './config
 import { codePointLengths } from './code-points.js'
 import tracing from './plugins/tracing.js'
 import problems, { frameworkError } from './plugins/problems.js'
-import { clientError } from './client-error.js'
+import { clientError, refuseConnect } from './client-error.js'
 import slowClients from './plugins/slow-clients.js'
 import bodyEncoding from './plugins/body-encoding.js'
 import clientClosed from './plugins/client-closed.js'
@@ -55,6 +55,19 @@ function requestId (req: IncomingMessage): string {
  * Once close() has begun, every new request is refused with SHUTTING_DOWN (503, a problem document,
  * with the security headers and the log line of any other answer); Fastify adds Connection: close.
  */
+/** What Node answers itself, or not at all, answered as every other refusal: a problem document. */
+function refuseWhatNodeLetsThrough (app: FastifyInstance): void {
+  app.server.on('connect', refuseConnect.bind(app))
+  // Node's own refusal of a Host-less HTTP/1.1 request is a bare 400 (requireHostHeader is off for this).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers.host === undefined && request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1) {
+      done(new ServiceError('MALFORMED_REQUEST', 'an HTTP/1.1 request must carry a Host header (RFC 9112 3.2)'))
+      return
+    }
+    done()
+  })
+}
+
 function refuseWhileClosing (app: FastifyInstance): void {
   let closing = false
   app.addHook('preClose', async () => { closing = true })
@@ -87,6 +100,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkError,
     // What Node's HTTP parser refuses (malformed framing, huge headers, slow requests): problem documents too.
     clientErrorHandler: clientError,
+    http: { requireHostHeader: false },
   })
   // Only JSON is accepted: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
@@ -105,6 +119,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   // Before any route (the docs' own included), so that each is known for 404 against 405.
   await app.register(problems)
   refuseWhileClosing(app)
+  refuseWhatNodeLetsThrough(app)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
   await app.register(bodyEncoding)

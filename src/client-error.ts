@@ -55,9 +55,27 @@ export function clientError (this: FastifyInstance, err: ParserError, socket: So
     } else {
       inFlight![refusalOf] = serviceError
     }
-    const body = JSON.stringify(toProblem(serviceError, requestId))
-    socket.end(`HTTP/1.1 ${serviceError.status} ${STATUS_CODES[serviceError.status]}\r\n` +
-      `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`)
+    writeProblem(socket, serviceError, requestId)
   }
+  socket.destroySoon()
+}
+
+/** The problem document as a whole HTTP/1.1 answer on the raw socket, which is then ended. */
+function writeProblem (socket: Socket, serviceError: ServiceError, requestId: string): void {
+  const body = JSON.stringify(toProblem(serviceError, requestId))
+  socket.end(`HTTP/1.1 ${serviceError.status} ${STATUS_CODES[serviceError.status]}\r\n` +
+    `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`)
+}
+
+/**
+ * The server's 'connect' listener: this is no proxy. Without one Node drops a CONNECT request without
+ * a word; with it the client hears why, as for any other method the service does not serve.
+ */
+export function refuseConnect (this: FastifyInstance, _req: unknown, socket: Socket): void {
+  const requestId = randomUUID()
+  const refusal = new ServiceError('MALFORMED_REQUEST', 'CONNECT is not served: this is no proxy')
+  this.log.info({ requestId, statusCode: refusal.status, code: refusal.code, reason: 'CONNECT' }, 'client error')
+  socket.on('error', () => {})
+  writeProblem(socket, refusal, requestId)
   socket.destroySoon()
 }

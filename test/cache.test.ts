@@ -163,7 +163,8 @@ t.test('Cache-Control: no-cache skips reading but stores; no-store neither reads
   const after = await built.analyze({ text: other })
   t.match(after.body.parts.summary, { cache: 'miss' }, 'nothing was stored by no-store')
   // A browser's reload (max-age=0), and Pragma: no-cache without a Cache-Control, are no-cache too.
-  for (const headers of [{ 'cache-control': 'max-age=0' }, { 'cache-control': 'max-age="0"' }, { pragma: 'no-cache' }]) {
+  const reloads: Record<string, string>[] = [{ 'cache-control': 'max-age=0' }, { 'cache-control': 'max-age="0"' }, { pragma: 'no-cache' }]
+  for (const headers of reloads) {
     const reloaded = await built.analyze({ text }, headers)
     t.match(reloaded.headers['cache-status'], /^text-bff; fwd=request; stored;/, JSON.stringify(headers))
   }

@@ -91,6 +91,16 @@ t.test('an HTTP/0.9 request line is answered and closed at once', async (t) => {
   t.match(res.headers['content-type'], /^application\/problem\+json/)
 })
 
+t.test('an HTTP/1.1 request without Host, and a CONNECT, are refused with a problem document, not a bare 400 or silence', async (t) => {
+  const built = await build(t)
+  const hostless = await exchange(built, 'GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n')
+  await assertProblem(t, built, hostless, 'MALFORMED_REQUEST', /must carry a Host header/)
+  const connect = await exchange(built, `CONNECT 127.0.0.1:${port(built)} HTTP/1.1\r\nHost: 127.0.0.1:${port(built)}\r\n\r\n`)
+  await assertProblem(t, built, connect, 'MALFORMED_REQUEST', /CONNECT is not served/)
+  const old = await exchange(built, 'GET /health/live HTTP/1.0\r\n\r\n')
+  t.equal(old.status, 200, 'HTTP/1.0 needs no Host')
+})
+
 t.test('a body that trickles in past BODY_TIMEOUT_MS is cut off with 408 and a close; headers past HEADERS_TIMEOUT_MS too', async (t) => {
   const built = await build(t, { HEADERS_TIMEOUT_MS: 300, BODY_TIMEOUT_MS: 600 })
   const body = JSON.stringify({ text: 'Ada Lovelace worked with Charles Babbage.' })
