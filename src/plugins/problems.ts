@@ -138,8 +138,12 @@ export default fp(async function problems (app: FastifyInstance) {
     // A catch-all (@fastify/cors's preflight route, OPTIONS *) answers every path: it says nothing of
     // which paths exist, and would turn every unknown path's 404 into a 405.
     if (route.url === '*' || route.url === '/*') return
+    // A prefix's own root ('/docs') also answers with a trailing slash ('/docs/'), and Fastify tells
+    // onRoute of the first only (and of the second's HEAD): the shadow gets both.
+    const urls = route.routePath === '' && route.prefixTrailingSlash !== 'no-slash' && !route.url.endsWith('/') ? [route.url, `${route.url}/`] : [route.url]
     for (const method of [route.method].flat()) {
-      if (METHODS.includes(method as HTTPMethod) && !shadow.hasRoute(method as HTTPMethod, route.url)) shadow.on(method as HTTPMethod, route.url, noop, { url: route.url })
+      if (!METHODS.includes(method as HTTPMethod)) continue
+      for (const url of urls) if (!shadow.hasRoute(method as HTTPMethod, url)) shadow.on(method as HTTPMethod, url, noop, { url: route.url })
     }
   })
 
