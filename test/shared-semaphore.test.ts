@@ -105,3 +105,50 @@ t.test('leases Redis lost (flushed, or restarted empty) while their calls were i
   for (const p of held) p.release('ok')
   t.ok(await counted('test:flushed', '0') && await counted('test:restarted', '0'), 'released, they are gone: nothing is left to count against the cluster')
 })
+
+t.test('permits taken from the local share while Redis was down become leases as soon as it is back, with no new request; an idle replica leaves its share', { skip: !hasRedis }, async (t) => {
+  const redis = await startRedis(t)
+  const key = 'test:recovered'
+  const replica = (): { link: RedisLink, sem: SharedSemaphore } => {
+    const link = new RedisLink({ url: redis.url, commandTimeoutMs: 1000, log: { warn () {}, info () {} } })
+    const sem = new SharedSemaphore({ link, key, limit: 4, queueLimit: 100, leaseMs: 60_000, fallbackLimit: 1 })
+    t.teardown(async () => {
+      sem.close()
+      await link.close()
+    })
+    return { link, sem }
+  }
+  const until = async (what: () => boolean, ms = 5000): Promise<boolean> => {
+    for (const end = performance.now() + ms; !what() && performance.now() < end;) await new Promise((resolve) => setTimeout(resolve, 10))
+    return what()
+  }
+  const a = replica()
+  const b = replica()
+  const idle = replica()
+  t.ok(await until(() => a.link.up && b.link.up && idle.link.up), 'every replica is connected')
+
+  await redis.kill()
+  t.ok(await until(() => !a.link.up && !idle.link.up), 'the replicas see Redis gone')
+  // A starts a long call from its local share; the idle replica made one call and holds nothing.
+  const long = await a.sem.acquire(caller)
+  ;(await idle.sem.acquire(caller)).release('ok')
+  t.ok(a.sem.fallingBack && idle.sem.fallingBack, 'both work from their local shares')
+
+  await redis.start()
+  t.ok(await until(() => redis.cli('ZCARD', key).trim() === '1'), 'the permit A still holds is a lease, registered without any new request')
+  t.notOk(a.sem.fallingBack, 'A is back on the shared limit')
+  t.notOk(idle.sem.fallingBack, 'and so is the idle replica, without a request')
+  t.equal(a.sem.stats().inUse, 1, 'A counts its one permit once')
+
+  // B asks for the whole limit: the cluster counts A's call, so B gets three and the fourth waits for it.
+  const granted: Permit[] = []
+  const asks = Array.from({ length: 4 }, () => b.sem.acquire(caller).then((p) => { granted.push(p) }))
+  t.ok(await until(() => granted.length === 3), 'B gets three permits')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.equal(granted.length, 3, 'and the fourth waits: four calls in flight across the cluster, not five')
+  long.release('ok')
+  await Promise.all(asks)
+  t.equal(granted.length, 4, 'A\'s permit, released, goes to B')
+  for (const p of granted) p.release('ok')
+  t.ok(await until(() => redis.cli('ZCARD', key).trim() === '0'), 'nothing is left to count against the cluster')
+})

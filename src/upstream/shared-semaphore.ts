@@ -16,8 +16,8 @@ import { Semaphore } from './semaphore.js'
  *
  * While Redis is failing, callers wait; once it has failed for `outageAfterMs` (an outage, not one slow
  * answer) the replica falls back to a local share (`fallbackLimit`), in which the leases it still holds
- * are counted. When Redis is back, permits taken from the local share are registered as leases (over
- * the limit if need be) so the cluster counts them until they end.
+ * are counted. As soon as the connection is ready again, permits taken from the local share and still
+ * held are registered as leases (over the limit if need be), so the cluster counts them until they end.
  */
 
 // ARGV: the limit, the lease in ms, '1' to add regardless of the limit, then the members wanted.
@@ -96,7 +96,7 @@ export class SharedSemaphore implements Limiter {
   #held = new Set<string>()
   /** Members released this turn, given back together. */
   #releasing: string[] = []
-  /** Permits from the local share taken during an outage, still held. */
+  /** Permits from the local share taken during an outage, still held and not yet leases. */
   #fallbackHeld = new Set<FallbackPermit>()
   #fallback: Semaphore
   #queue: Waiter[] = []
@@ -105,12 +105,21 @@ export class SharedSemaphore implements Limiter {
   #pumping = false
   #pollTimer: NodeJS.Timeout | undefined
   #renewTimer: NodeJS.Timeout
-  /** A Redis that comes back may have lost every lease: the held ones are registered again at once. */
-  #onReady = (): void => { void this.#renew() }
   #holdMs = 0
   #holdSamples = 0
   /** The last answered ask got fewer permits than it wanted: the cluster (or, in an outage, the local share) is full. */
   #full = false
+
+  /**
+   * Redis is back: what was taken from the local share becomes leases, and a Redis that comes back may
+   * have lost every lease, so the held ones are registered again, in that order (on one connection, so
+   * the renewal finds the recovered ones and does not count them as lost). No request has to come first.
+   */
+  #onReady = (): void => {
+    this.#recover()
+    void this.#renew()
+    if (this.#queue.length > 0) void this.#pump()
+  }
 
   constructor (opts: SharedSemaphoreOptions) {
     if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new RangeError(`shared semaphore limit must be a positive integer, got ${opts.limit}`)
@@ -290,8 +299,12 @@ export class SharedSemaphore implements Limiter {
     }
   }
 
-  /** Redis is back: permits of the local share still held become leases, so the cluster counts them. */
+  /**
+   * Redis is back: permits of the local share still held become leases, so the cluster counts them (and
+   * this replica counts each once, as a lease).
+   */
   #recover (): void {
+    if (!this.#outage) return
     this.#outage = false
     this.#failingSince = undefined
     const members: string[] = []
@@ -301,6 +314,7 @@ export class SharedSemaphore implements Limiter {
       this.#held.add(member)
       members.push(member)
     }
+    this.#fallbackHeld.clear()
     if (members.length > 0) this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, '1', ...members).catch((err: unknown) => this.#link.failed(err))
   }
 
@@ -357,7 +371,7 @@ class LeasePermit implements Permit {
 }
 
 class FallbackPermit implements Permit {
-  /** Set when Redis came back while this permit was held: it is then also a lease. */
+  /** Set when Redis came back while this permit was held: it is then a lease, and keeps its place in the local share until released. */
   member: string | undefined
   #owner: SharedSemaphore | undefined
   #local: Permit
