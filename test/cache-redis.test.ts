@@ -1,8 +1,10 @@
 // The shared tier on a real redis-server: replicas share results, and Redis down or slow fails no request.
 import t from 'tap'
 import { request } from 'undici'
+import { keyEntry } from '../src/clients/keys.js'
 import { build, TEST_KEY } from './helpers/build.js'
 import { startFakeUpstream } from './helpers/fake-upstream.js'
+import { watchLeaks } from './helpers/leaks.js'
 import { hasRedis, startRedis } from './helpers/redis.js'
 import { SERVER, built as serverBuilt, spawnServer, testPort } from './helpers/spawn-server.js'
 
@@ -97,13 +99,65 @@ else {
     t.equal(res.status, 200)
     t.match(res.body.parts.summary, { status: 'ok', cache: 'miss' })
     t.ok(ms < 600, `answered in ${Math.round(ms)} ms while Redis slept for a second`)
-    t.ok(built.app.redis!.errors > 0, 'the timeout was counted')
-    t.equal(built.app.redis!.up, true, 'one slow answer does not make Redis down: the connection stays')
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    t.ok(built.app.redis!.errors > 0, 'the timeouts were counted')
+    // Only the local share could have served the permits while Redis slept: the outage was found out.
+    t.equal(built.app.redis!.up, false, 'a second without an answer is an outage: Redis is skipped until a probe hears it again')
+    for (const end = performance.now() + 5000; !built.app.redis!.up && performance.now() < end;) await new Promise((resolve) => setTimeout(resolve, 20))
+    t.equal(built.app.redis!.up, true, 'and it is used again once it answers')
     const text = fresh()
     await built.analyze({ text })
     const again = await built.analyze({ text: text.normalize('NFD') })
     t.match(again.body.parts.summary, { cache: 'hit' })
+  })
+
+  t.test('a stalled Redis (SIGSTOP) is found out after a few timeouts, then skipped by every request until a probe hears it again', async (t) => {
+    const redis = await startRedis(t)
+    t.teardown(() => redis.resume())
+    const timeoutMs = 200
+    const key = 'sk-stall-0123456789'
+    // Keys, the quota, the request rate, the cache and the permits: every user of Redis a request has.
+    const built = await build(t, {
+      REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: timeoutMs, API_KEYS: keyEntry('carol', key), QUOTA_CHARS_PER_MIN: 1_000_000, RATE_LIMIT_PER_MIN: 10_000,
+    })
+    const leaks = watchLeaks(t)
+    const link = built.app.redis!
+    const headers = { 'x-api-key': key }
+    const health = async (): Promise<{ redis?: string, upstream: { limiter: { mode: string } } }> => {
+      const res = await request(`${built.url}/healthz`, { dispatcher: built.client })
+      return await res.body.json() as { redis?: string, upstream: { limiter: { mode: string } } }
+    }
+    while (!link.up) await new Promise((resolve) => setTimeout(resolve, 20))
+    t.equal((await built.analyze({ text: fresh() }, headers)).status, 200)
+
+    redis.pause()
+    const statuses: number[] = []
+    // Until the stall is found out, requests pay command timeouts: five failures over at least a second here.
+    for (let i = 0; i < 5 && link.up; i++) statuses.push((await built.analyze({ text: fresh() }, headers)).status)
+    t.notOk(link.up, `found out during request ${statuses.length} of the stall: the link is down for every user`)
+    t.match(await health(), { redis: 'down', upstream: { limiter: { mode: 'fallback' } } }, 'health says so, and the limiter works from its share')
+    // Commands sent before it was found out time out meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 2 * timeoutMs))
+    const errors = link.errors
+    const started = performance.now()
+    for (let i = 0; i < 10; i++) statuses.push((await built.analyze({ text: fresh() }, headers)).status)
+    const ms = performance.now() - started
+    t.same(statuses.filter((s) => s !== 200), [], `all ${statuses.length} requests during the stall answered 200`)
+    t.equal(link.errors - errors, 0, 'once it was found out, no request sent Redis a command (each used to try six or more)')
+    t.ok(ms < 10 * timeoutMs, `ten requests took ${Math.round(ms)} ms, less than one command timeout each`)
+
+    redis.resume()
+    for (const end = performance.now() + 5000; !link.up && performance.now() < end;) await new Promise((resolve) => setTimeout(resolve, 20))
+    t.ok(link.up, 'the probe heard Redis again')
+    t.match(await health(), { redis: 'up', upstream: { limiter: { mode: 'shared' } } }, 'the limiter is back on the shared limit')
+    const before = redis.cli('--scan', '--pattern', 'text-bff:cache:summary:*').trim().split('\n').length
+    t.equal((await built.analyze({ text: fresh() }, headers)).status, 200)
+    let after = before
+    for (let i = 0; i < 50 && after === before; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      after = redis.cli('--scan', '--pattern', 'text-bff:cache:summary:*').trim().split('\n').length
+    }
+    t.equal(after, before + 1, 'and the cache stores to Redis again')
+    await leaks.assertClean(t, built)
   })
 }
 

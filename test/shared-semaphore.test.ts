@@ -46,9 +46,9 @@ t.test('a burst that finds the replica holding nothing waits a round trip, not a
 
 t.test('a lease asked for by a command that timed out is removed, not left to count against the cluster', { skip: !hasRedis }, async (t) => {
   const redis = await startRedis(t)
-  const link = new RedisLink({ url: redis.url, commandTimeoutMs: 100, log: { warn () {}, info () {} } })
+  const link = new RedisLink({ url: redis.url, commandTimeoutMs: 100, outageAfterMs: 60_000, log: { warn () {}, info () {} } })
   const key = 'test:ghosts'
-  const sem = new SharedSemaphore({ link, key, limit: 8, queueLimit: 100, leaseMs: 60_000, fallbackLimit: 2, outageAfterMs: 60_000 })
+  const sem = new SharedSemaphore({ link, key, limit: 8, queueLimit: 100, leaseMs: 60_000, fallbackLimit: 2 })
   t.teardown(async () => {
     sem.close()
     await link.close()
@@ -70,8 +70,8 @@ t.test('a lease asked for by a command that timed out is removed, not left to co
 t.test('leases Redis lost (flushed, or restarted empty) while their calls were in flight are registered again', { skip: !hasRedis }, async (t) => {
   const redis = await startRedis(t)
   const replica = (key: string, leaseMs: number): SharedSemaphore => {
-    const link = new RedisLink({ url: redis.url, commandTimeoutMs: 1000, log: { warn () {}, info () {} } })
-    const sem = new SharedSemaphore({ link, key, limit: 4, queueLimit: 100, leaseMs, fallbackLimit: 2, outageAfterMs: 60_000 })
+    const link = new RedisLink({ url: redis.url, commandTimeoutMs: 1000, outageAfterMs: 60_000, log: { warn () {}, info () {} } })
+    const sem = new SharedSemaphore({ link, key, limit: 4, queueLimit: 100, leaseMs, fallbackLimit: 2 })
     t.teardown(async () => {
       sem.close()
       await link.close()

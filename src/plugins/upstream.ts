@@ -85,8 +85,6 @@ export default fp<UpstreamPluginOptions>(async function upstream (app: FastifyIn
           prefix: config.REDIS_PREFIX,
           leaseMs: config.UPSTREAM_LEASE_MS,
           fallbackConcurrency: config.UPSTREAM_FALLBACK_CONCURRENCY || Math.max(1, Math.floor(concurrency / 4)),
-          // An outage is sustained failure, not one slow answer: five command timeouts in a row, at least 250 ms.
-          outageAfterMs: Math.max(250, 5 * config.REDIS_COMMAND_TIMEOUT_MS),
         },
   })
   app.addHook('onClose', async () => { await limits.close() })

@@ -28,8 +28,6 @@ export interface LimitsOptions {
     leaseMs: number
     /** This replica's concurrency while Redis is down. */
     fallbackConcurrency: number
-    /** How long Redis must keep failing before this replica falls back to its share, in ms. */
-    outageAfterMs: number
   } | undefined
 }
 
@@ -49,7 +47,7 @@ export function createLimits (opts: LimitsOptions): Limits {
   const redis = opts.redis
   const semaphore = (key: string, limit: number, fallbackLimit: number, queueLimit: number): SharedSemaphore | undefined => redis === undefined
     ? undefined
-    : new SharedSemaphore({ link: redis.link, key: `${redis.prefix}:${key}`, limit, queueLimit, leaseMs: redis.leaseMs, fallbackLimit, outageAfterMs: redis.outageAfterMs })
+    : new SharedSemaphore({ link: redis.link, key: `${redis.prefix}:${key}`, limit, queueLimit, leaseMs: redis.leaseMs, fallbackLimit })
   const shared = semaphore('permits', opts.concurrency, redis?.fallbackConcurrency ?? 0, opts.queueLimit)
   // The batches' slots are counted where the permits are: with Redis, across the cluster, or every
   // replica's batches would take their share of the cluster's limit and leave interactive requests none.

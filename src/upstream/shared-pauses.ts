@@ -7,8 +7,8 @@ import type { Pauses } from './pauses.js'
 /**
  * Each replica reads its local mirror (a pause is checked on every attempt, so it must be synchronous).
  * A pause is written as a key with the pause as its TTL, and announced on a channel; every replica
- * applies what it hears, and reads the keys again whenever it (re)connects, so one that was away
- * catches up. Durations travel, not instants: replicas whose clocks disagree still pause alike.
+ * applies what it hears, and reads the keys again whenever Redis is back (reconnected, or answering
+ * again after a stall), so one that was away catches up. Durations travel, not instants: replicas whose clocks disagree still pause alike.
  */
 export class SharedPauses implements Pauses {
   #local = new LocalPauses()
@@ -17,6 +17,7 @@ export class SharedPauses implements Pauses {
   #prefix: string
   #channel: string
   #endpoints: readonly string[]
+  #onUp = (): void => { void this.#catchUp() }
 
   constructor (opts: { link: RedisLink, prefix: string, endpoints: readonly string[] }) {
     this.#link = opts.link
@@ -30,7 +31,7 @@ export class SharedPauses implements Pauses {
     this.#subscriber.on('ready', () => {
       this.#subscriber.subscribe(this.#channel).catch(() => {})
     })
-    opts.link.client.on('ready', () => { void this.#catchUp() })
+    opts.link.on('up', this.#onUp)
     if (opts.link.up) void this.#catchUp()
   }
 
@@ -49,6 +50,7 @@ export class SharedPauses implements Pauses {
   }
 
   async close (): Promise<void> {
+    this.#link.off('up', this.#onUp)
     this.#subscriber.removeAllListeners()
     this.#subscriber.disconnect()
   }

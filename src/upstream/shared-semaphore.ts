@@ -14,10 +14,10 @@ import { Semaphore } from './semaphore.js'
  * library does not offer. A permit is a member of a sorted set scored by its lease's end: a replica
  * that dies (kill -9) stops renewing, and its permits expire within `leaseMs`.
  *
- * While Redis is failing, callers wait; once it has failed for `outageAfterMs` (an outage, not one slow
- * answer) the replica falls back to a local share (`fallbackLimit`), in which the leases it still holds
- * are counted. As soon as the connection is ready again, permits taken from the local share and still
- * held are registered as leases (over the limit if need be), so the cluster counts them until they end.
+ * While Redis is failing, callers wait; once the link says it is down (the connection lost, or an outage:
+ * see RedisLink) the replica falls back to a local share (`fallbackLimit`), in which the leases it still
+ * holds are counted. As soon as the link is up again, permits taken from the local share and still held
+ * are registered as leases (over the limit if need be), so the cluster counts them until they end.
  */
 
 // ARGV: the limit, the lease in ms, '1' to add regardless of the limit, then the members wanted.
@@ -68,8 +68,6 @@ export interface SharedSemaphoreOptions {
   leaseMs: number
   /** This replica's share while Redis is down. */
   fallbackLimit: number
-  /** How long Redis must keep failing before the replica falls back, in ms (default 250: five of its 50 ms command timeouts). */
-  outageAfterMs?: number
   /** How often waiters try again while the cluster is full, in ms. */
   pollMs?: number
 }
@@ -88,7 +86,6 @@ export class SharedSemaphore implements Limiter {
   #redis: Commands
   #key: string
   #leaseMs: number
-  #outageAfterMs: number
   #pollMs: number
   #replica = randomBytes(6).toString('hex')
   #seq = 0
@@ -100,7 +97,8 @@ export class SharedSemaphore implements Limiter {
   #fallbackHeld = new Set<FallbackPermit>()
   #fallback: Semaphore
   #queue: Waiter[] = []
-  #failingSince: number | undefined
+  /** The last ask failed, and the link is not down (yet): nothing to price a wait on. */
+  #failing = false
   #outage = false
   #pumping = false
   #pollTimer: NodeJS.Timeout | undefined
@@ -115,9 +113,15 @@ export class SharedSemaphore implements Limiter {
    * have lost every lease, so the held ones are registered again, in that order (on one connection, so
    * the renewal finds the recovered ones and does not count them as lost). No request has to come first.
    */
-  #onReady = (): void => {
+  #onUp = (): void => {
     this.#recover()
     void this.#renew()
+    if (this.#queue.length > 0) void this.#pump()
+  }
+
+  /** Waiters polling a failing Redis take from the local share at once. */
+  #onDown = (): void => {
+    this.#outage = true
     if (this.#queue.length > 0) void this.#pump()
   }
 
@@ -130,7 +134,6 @@ export class SharedSemaphore implements Limiter {
     this.#link = opts.link
     this.#key = opts.key
     this.#leaseMs = opts.leaseMs
-    this.#outageAfterMs = opts.outageAfterMs ?? 250
     this.#pollMs = opts.pollMs ?? 10
     this.#fallback = new Semaphore(opts.fallbackLimit, Number.POSITIVE_INFINITY)
     const client = opts.link.client
@@ -141,7 +144,8 @@ export class SharedSemaphore implements Limiter {
     this.#redis = client as unknown as Commands
     this.#renewTimer = setInterval(() => { void this.#renew() }, Math.max(50, Math.floor(opts.leaseMs / 3)))
     this.#renewTimer.unref()
-    client.on('ready', this.#onReady)
+    opts.link.on('up', this.#onUp)
+    opts.link.on('down', this.#onDown)
   }
 
   /** True while this replica works from its local share. */
@@ -165,8 +169,7 @@ export class SharedSemaphore implements Limiter {
    * wave per queued call, and admission refused it.)
    */
   estimateWaitMs (calls: number): number | undefined {
-    // Redis failing (not yet an outage): nothing to price the wait on.
-    if (this.#holdSamples < 50 || this.#failingSince !== undefined) return undefined
+    if (this.#holdSamples < 50 || this.#failing) return undefined
     if (!this.#full) return 0
     const queued = this.#queue.length + calls
     const slots = Math.max(1, this.#held.size + this.#fallbackHeld.size)
@@ -200,7 +203,8 @@ export class SharedSemaphore implements Limiter {
 
   /** Stops renewing and polling; held leases end with their TTL (or at release, if it comes first). */
   close (): void {
-    this.#link.client.off('ready', this.#onReady)
+    this.#link.off('up', this.#onUp)
+    this.#link.off('down', this.#onDown)
     clearInterval(this.#renewTimer)
     clearTimeout(this.#pollTimer)
   }
@@ -242,14 +246,15 @@ export class SharedSemaphore implements Limiter {
 
   /** Up to `wanted` permits now, from Redis or (during an outage) the local share; none when none is free. */
   async #take (wanted: number): Promise<Permit[]> {
-    if (this.#outage) {
-      if (this.#link.up && await this.#probe()) this.#recover()
-      else return this.#fallbackPermits(wanted)
+    if (!this.#link.up) {
+      this.#outage = true
+      return this.#fallbackPermits(wanted)
     }
+    this.#recover()
     const members = Array.from({ length: wanted }, () => `${this.#replica}:${++this.#seq}`)
     try {
       const granted = await this.#redis.tbLeaseAcquire(this.#key, this.limit, this.#leaseMs, '0', ...members)
-      this.#failingSince = undefined
+      this.#failing = false
       this.#full = granted < wanted
       this.#link.succeeded()
       return members.slice(0, granted).map((member) => {
@@ -262,12 +267,9 @@ export class SharedSemaphore implements Limiter {
       // count against the cluster until its lease ended (the CPU-bound bench, its event loop late, filled
       // the cluster with such leases). Redis runs this connection's commands in order, so this removes them.
       this.#link.client.zrem(this.#key, ...members).catch(() => {})
-      const now = performance.now()
-      this.#failingSince ??= now
-      if (now - this.#failingSince >= this.#outageAfterMs) {
-        this.#outage = true
-        return this.#fallbackPermits(wanted)
-      }
+      // That failure may have been the one that made the outage: then the local share serves at once.
+      if (!this.#link.up) return await this.#take(wanted)
+      this.#failing = true
       return []
     }
   }
@@ -289,16 +291,6 @@ export class SharedSemaphore implements Limiter {
     return out
   }
 
-  async #probe (): Promise<boolean> {
-    try {
-      await this.#link.client.ping()
-      return true
-    } catch (err) {
-      this.#link.failed(err)
-      return false
-    }
-  }
-
   /**
    * Redis is back: permits of the local share still held become leases, so the cluster counts them (and
    * this replica counts each once, as a lease).
@@ -306,7 +298,7 @@ export class SharedSemaphore implements Limiter {
   #recover (): void {
     if (!this.#outage) return
     this.#outage = false
-    this.#failingSince = undefined
+    this.#failing = false
     const members: string[] = []
     for (const permit of this.#fallbackHeld) {
       const member = `${this.#replica}:${++this.#seq}`

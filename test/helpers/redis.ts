@@ -1,4 +1,4 @@
-// A real redis-server on a free loopback port, started by the test and stopped at teardown; it can be killed and restarted.
+// A real redis-server on a free loopback port, started by the test and stopped at teardown; it can be killed, restarted and paused.
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
@@ -12,6 +12,10 @@ export interface RedisServer {
   kill (): Promise<void>
   /** Starts again on the same port (empty: no persistence). */
   start (): Promise<void>
+  /** SIGSTOP: the connections stay open and nothing is answered, as with a server stalled on a hung disk or a VM paused. */
+  pause (): void
+  /** SIGCONT: it answers again, commands sent meanwhile first. Teardown does it too. */
+  resume (): void
   /** Runs a command with redis-cli and returns its output. */
   cli (...args: string[]): string
 }
@@ -40,6 +44,7 @@ async function answersPing (port: number): Promise<boolean> {
 export async function startRedis (t: { teardown (fn: () => unknown): void }): Promise<RedisServer> {
   const port = await freePort()
   let child: ChildProcess | undefined
+  let paused = false
   const start = async (): Promise<void> => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' })
     const deadline = Date.now() + 10_000
@@ -48,7 +53,13 @@ export async function startRedis (t: { teardown (fn: () => unknown): void }): Pr
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
+  const resume = (): void => {
+    if (!paused) return
+    paused = false
+    child?.kill('SIGCONT')
+  }
   const kill = async (): Promise<void> => {
+    resume()
     const c = child
     child = undefined
     if (c === undefined || c.exitCode !== null) return
@@ -63,6 +74,12 @@ export async function startRedis (t: { teardown (fn: () => unknown): void }): Pr
     port,
     kill,
     start,
+    pause () {
+      if (child === undefined || paused) return
+      paused = true
+      child.kill('SIGSTOP')
+    },
+    resume,
     cli: (...args) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout,
   }
 }
