@@ -143,7 +143,7 @@ export default fp(async function metrics (app: FastifyInstance) {
   new Gauge({ name: 'text_bff_flights_in_progress', help: 'Distinct part calls in flight, each shared by every request waiting on it', registers, collect () { this.set(fetcher.inFlight) } })
   const redis = app.redis
   if (redis !== undefined) {
-    new Gauge({ name: 'text_bff_redis_up', help: '1 while Redis is connected, 0 during an outage', registers, collect () { this.set(redis.up ? 1 : 0) } })
+    new Gauge({ name: 'text_bff_redis_up', help: '1 while Redis is connected and answering; 0 while the connection is lost, or after its commands kept failing until a probe is answered', registers, collect () { this.set(redis.up ? 1 : 0) } })
     new Counter({ name: 'text_bff_redis_errors_total', help: 'Redis commands that failed or timed out (the service went on without them)', registers, collect () { this.reset(); this.inc(redis.errors) } })
   }
   const dispatcher = app.upstream.dispatcher as Partial<Agent>
