@@ -52,27 +52,25 @@ function requestId (req: IncomingMessage): string {
 }
 
 /**
- * Once close() has begun, every new request is refused with SHUTTING_DOWN (503, a problem document,
- * with the security headers and the log line of any other answer); Fastify adds Connection: close.
+ * What Node or Fastify would answer in their own words, or not at all, refused as every other request
+ * is: a problem document, with the security headers and the log line of any answer. One callback hook
+ * for both checks, on every request.
+ * - Once close() has begun, a new request (on a connection already open, or pipelined) is SHUTTING_DOWN
+ *   (Fastify adds Connection: close), instead of return503OnClosing's fixed JSON body.
+ * - An HTTP/1.1 request without Host is MALFORMED_REQUEST, instead of Node's bare 400 (requireHostHeader
+ *   is off for this).
+ * - A CONNECT, which Node drops without a word when nothing listens for it, is answered and closed.
  */
-/** What Node answers itself, or not at all, answered as every other refusal: a problem document. */
-function refuseWhatNodeLetsThrough (app: FastifyInstance): void {
+function refuseInOurWords (app: FastifyInstance): void {
   app.server.on('connect', refuseConnect.bind(app))
-  // Node's own refusal of a Host-less HTTP/1.1 request is a bare 400 (requireHostHeader is off for this).
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (request.headers.host === undefined && request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1) {
-      done(new ServiceError('MALFORMED_REQUEST', 'an HTTP/1.1 request must carry a Host header (RFC 9112 3.2)'))
-      return
-    }
-    done()
-  })
-}
-
-function refuseWhileClosing (app: FastifyInstance): void {
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onRequest', async () => {
-    if (closing) throw new ServiceError('SHUTTING_DOWN', 'the service is shutting down; send the request again, another replica will take it')
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (closing) return done(new ServiceError('SHUTTING_DOWN', 'the service is shutting down; send the request again, another replica will take it'))
+    if (request.headers.host === undefined && request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1) {
+      return done(new ServiceError('MALFORMED_REQUEST', 'an HTTP/1.1 request must carry a Host header (RFC 9112 3.2)'))
+    }
+    done()
   })
 }
 
@@ -85,7 +83,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     // Behind a load balancer the idle timeout must outlast the balancer's (commonly 60 s).
     keepAliveTimeout: 72_000,
     // A request that arrives while the server closes (on a keep-alive connection, or pipelined) gets the
-    // SHUTTING_DOWN problem document from refuseWhileClosing, not Fastify's fixed JSON body.
+    // SHUTTING_DOWN problem document from refuseInOurWords, not Fastify's fixed JSON body.
     return503OnClosing: false,
     // The embedded engine may take most of its own 30 s start timeout on a busy machine; a plugin
     // timeout below it would fail start-up with a vaguer message first.
@@ -118,8 +116,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(securityHeaders)
   // Before any route (the docs' own included), so that each is known for 404 against 405.
   await app.register(problems)
-  refuseWhileClosing(app)
-  refuseWhatNodeLetsThrough(app)
+  refuseInOurWords(app)
   // Before any route, so that it sees each one as it is added.
   await app.register(openapi)
   await app.register(bodyEncoding)

@@ -233,9 +233,6 @@ export function checkConfig (config: Config): void {
   if (config.HEADERS_TIMEOUT_MS > config.BODY_TIMEOUT_MS) {
     throw new ConfigError(`invalid configuration: HEADERS_TIMEOUT_MS (${config.HEADERS_TIMEOUT_MS}) must not exceed BODY_TIMEOUT_MS (${config.BODY_TIMEOUT_MS}), which counts the headers too`)
   }
-  if (config.MAX_BATCH_TIMEOUT_MS < config.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError(`invalid configuration: MAX_BATCH_TIMEOUT_MS (${config.MAX_BATCH_TIMEOUT_MS}) must not be below REQUEST_TIMEOUT_MS (${config.REQUEST_TIMEOUT_MS}), the deadline a batch item gets by default`)
-  }
   if (config.UPSTREAM_CONCURRENCY > 0 && config.UPSTREAM_FALLBACK_CONCURRENCY > config.UPSTREAM_CONCURRENCY) {
     throw new ConfigError(`invalid configuration: UPSTREAM_FALLBACK_CONCURRENCY (${config.UPSTREAM_FALLBACK_CONCURRENCY}) must not exceed UPSTREAM_CONCURRENCY (${config.UPSTREAM_CONCURRENCY}), the limit of the whole cluster`)
   }

@@ -111,6 +111,13 @@ t.test('each item has the request deadline from its own start; Request-Timeout-M
   t.match(single.body, { code: 'VALIDATION_FAILED', detail: /from 1 to 300/ })
 })
 
+t.test('a MAX_BATCH_TIMEOUT_MS shorter than REQUEST_TIMEOUT_MS is each item\'s deadline by default', async (t) => {
+  const built = await build(t, { REQUEST_TIMEOUT_MS: 10_000, MAX_BATCH_TIMEOUT_MS: 300 })
+  built.upstream.script('*', { kind: 'ok', delayMs: 1500 })
+  const res = await batch(built, { items: [{ text: text(), parts: ['summary'] }] })
+  t.match(lines(await res.body.text())[0], { status: 504, problem: { code: 'UPSTREAM_TIMEOUT', detail: /300 ms deadline/ } }, 'cut at the batch\'s maximum, not after the 1.5 s call')
+})
+
 t.test('a batch holds at most its share of permits; an interactive request sent meanwhile is answered in its normal time', async (t) => {
   const built = await build(t, { UPSTREAM_CONCURRENCY: 8, UPSTREAM_ADAPTIVE: false })
   t.equal(built.app.batchLimiter.size, 4, 'half the limit by default')

@@ -76,7 +76,9 @@ export default async function batchRoute (app: FastifyInstance): Promise<void> {
     const startedAt = performance.now()
     const items = request.body.items
     const media = negotiateAnswer(request, reply, BATCH_MEDIA)
-    const budgetMs = requestBudget(request, request.body.timeoutMs, MAX_BATCH_TIMEOUT_MS, REQUEST_TIMEOUT_MS)
+    // By default each item gets a request's deadline, but never more than a batch may give it.
+    const defaultMs = Math.min(REQUEST_TIMEOUT_MS, MAX_BATCH_TIMEOUT_MS)
+    const budgetMs = requestBudget(request, request.body.timeoutMs, MAX_BATCH_TIMEOUT_MS, defaultMs)
     let chars = 0
     for (const item of items) {
       const text = (item as { text?: unknown } | null)?.text
@@ -101,7 +103,7 @@ export default async function batchRoute (app: FastifyInstance): Promise<void> {
       // The client left or the service is stopping: the items not yet started are neither charged nor started.
       const gone = scope.reason
       if (gone !== undefined) return problemLine(id, index, new ServiceError(cancelledPart(gone, 'waiting').code, gone.message), requestId)
-      const itemScope = new Scope(budgetMs, { parent: scope, clientDeadline: budgetMs < REQUEST_TIMEOUT_MS })
+      const itemScope = new Scope(budgetMs, { parent: scope, clientDeadline: budgetMs < defaultMs })
       try {
         const started = await startAnalysis(request, item, itemScope, requestId, app.batchLimiter)
         const { answer } = await settleAnalysis(request, started, await started.run.all(), item.require)
