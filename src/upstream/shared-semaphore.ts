@@ -70,6 +70,11 @@ export interface SharedSemaphoreOptions {
   fallbackLimit: number
   /** How often waiters try again while the cluster is full, in ms. */
   pollMs?: number
+  /**
+   * How long after Redis went down the local share starts serving, in ms (default 250): calls granted
+   * as leases just before, on any replica, have that moment to end.
+   */
+  fallbackAfterMs?: number
 }
 
 interface Waiter extends CancelListener {
@@ -96,6 +101,9 @@ export class SharedSemaphore implements Limiter {
   /** Permits from the local share taken during an outage, still held and not yet leases. */
   #fallbackHeld = new Set<FallbackPermit>()
   #fallback: Semaphore
+  #fallbackAfterMs: number
+  /** When the link went down with its connection lost (performance.now()); undefined otherwise. */
+  #downSince: number | undefined
   #queue: Waiter[] = []
   /** The last ask failed, and the link is not down (yet): nothing to price a wait on. */
   #failing = false
@@ -114,14 +122,17 @@ export class SharedSemaphore implements Limiter {
    * the renewal finds the recovered ones and does not count them as lost). No request has to come first.
    */
   #onUp = (): void => {
+    this.#downSince = undefined
     this.#recover()
     void this.#renew()
     if (this.#queue.length > 0) void this.#pump()
   }
 
-  /** Waiters polling a failing Redis take from the local share at once. */
+  /** Waiters polling a failing Redis take from the local share, once the leases granted before have had their moment. */
   #onDown = (): void => {
     this.#outage = true
+    // A connection lost is down at once; commands that kept failing have already had their moment.
+    if (this.#link.client.status !== 'ready') this.#downSince ??= performance.now()
     if (this.#queue.length > 0) void this.#pump()
   }
 
@@ -136,6 +147,7 @@ export class SharedSemaphore implements Limiter {
     this.#leaseMs = opts.leaseMs
     this.#pollMs = opts.pollMs ?? 10
     this.#fallback = new Semaphore(opts.fallbackLimit, Number.POSITIVE_INFINITY)
+    this.#fallbackAfterMs = opts.fallbackAfterMs ?? 250
     const client = opts.link.client
     if (typeof (client as unknown as Partial<Commands>).tbLeaseAcquire !== 'function') {
       client.defineCommand('tbLeaseAcquire', { numberOfKeys: 1, lua: ACQUIRE })
@@ -247,6 +259,10 @@ export class SharedSemaphore implements Limiter {
   /** Up to `wanted` permits now, from Redis or (during an outage) the local share; none when none is free. */
   async #take (wanted: number): Promise<Permit[]> {
     if (!this.#link.up) {
+      // Leases granted just before the outage may still be in flight on any replica, and this one cannot
+      // see the others': a lost connection is down at once, so the local share waits a moment for them
+      // (calls are short), or three replicas' shares would come on top of the leases (9 against 8).
+      if (this.#downSince !== undefined && performance.now() - this.#downSince < this.#fallbackAfterMs) return []
       this.#outage = true
       return this.#fallbackPermits(wanted)
     }
